@@ -1,0 +1,173 @@
+// npm run bench:append — durably committed, signed and chained events per second with 32
+// concurrent writers over 1,000 streams on the embedded PostgreSQL, next to the raw ceilings
+// measured in the same run: node:crypto Ed25519 signs/s and batched PostgreSQL inserts rows/s.
+// Each figure is the median of ROUNDS rounds (shared, noisy machines: read the ratios).
+import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { STREAM_CATEGORIES } from '../src/domain/streams.js';
+import type { Decider } from '../src/domain/decider.js';
+import { PostgresEventStore } from '../src/eventstore/postgres/postgres-event-store.js';
+import { newId } from '../src/ledger/ids.js';
+import { KeyRingService } from '../src/ledger/keys/key-ring-service.js';
+import { LocalKeystore } from '../src/ledger/keys/keystore.js';
+import { LedgerWriter } from '../src/ledger/ledger-writer.js';
+import { startEmbeddedPostgres } from '../src/pg/embedded-postgres.js';
+
+const WRITERS = Number(process.env['BENCH_WRITERS'] ?? 32);
+const STREAMS = Number(process.env['BENCH_STREAMS'] ?? 1000);
+const EVENTS_PER_ROUND = Number(process.env['BENCH_EVENTS'] ?? 20_000);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+
+type Cmd = { readonly check: string; readonly score: number };
+type Ev = { readonly type: 'CheckReported'; readonly data: { readonly check: string; readonly score: number; readonly n: number } };
+/** A realistic small event: a check result on a run stream. */
+const run: Decider<Cmd, Ev, number> = {
+  initialState: 0,
+  evolve: (n) => n + 1,
+  decide: (c, n) => [{ type: 'CheckReported', data: { check: c.check, score: c.score, n } }],
+};
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const log = (l: string): void => void process.stderr.write(`${l}\n`);
+
+function signCeiling(): number {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const payload = Buffer.alloc(53, 7);
+  const n = 20_000;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) sign(null, payload, privateKey);
+  return n / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+async function insertCeiling(pool: pg.Pool, sample: string, round: number): Promise<number> {
+  const table = `bench_ceiling_${round}`;
+  await pool.query(`CREATE TABLE ${table} (position bigint PRIMARY KEY, stream text NOT NULL, revision bigint NOT NULL,
+    event_id uuid NOT NULL UNIQUE, type text NOT NULL, data text NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now(), UNIQUE (stream, revision))`);
+  const batch = 500;
+  const total = EVENTS_PER_ROUND;
+  const t0 = process.hrtime.bigint();
+  for (let start = 0; start < total; start += batch) {
+    const n = Math.min(batch, total - start);
+    const pos = Array.from({ length: n }, (_, i) => start + i);
+    await pool.query(
+      `INSERT INTO ${table} (position, stream, revision, event_id, type, data)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::uuid[], $5::text[], $6::text[])`,
+      [
+        pos,
+        pos.map((p) => `run-${p % STREAMS}`),
+        pos.map((p) => Math.floor(p / STREAMS)),
+        pos.map(() => randomUUID()),
+        pos.map(() => 'CheckReported'),
+        pos.map(() => sample),
+      ],
+    );
+  }
+  const rate = total / (Number(process.hrtime.bigint() - t0) / 1e9);
+  await pool.query(`DROP TABLE ${table}`);
+  return rate;
+}
+
+async function ledgerRound(writer: LedgerWriter, streams: string[], round: number): Promise<number> {
+  let next = 0;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: WRITERS }, async () => {
+      for (let i = next++; i < EVENTS_PER_ROUND; i = next++) {
+        const commandId = newId();
+        const stream = streams[(i * 7919 + round) % streams.length] as string;
+        await writer.execute(
+          stream,
+          run,
+          { check: `unit_tests_${i % 13}`, score: (i % 1000) / 1000 },
+          {
+            commandId,
+            occurredAt: new Date().toISOString(),
+            actor: { id: 'worker:bench-01', kind: 'worker' },
+            correlationId: commandId,
+            causationId: commandId,
+          },
+        );
+      }
+    }),
+  );
+  return EVENTS_PER_ROUND / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'qledger-bench-'));
+log(
+  `bench:append: ${WRITERS} writers, ${STREAMS} streams, ${fmt(EVENTS_PER_ROUND)} events x ${ROUNDS} rounds; ${cpus().length} cores; data in ${dir}`,
+);
+const db = await startEmbeddedPostgres({ dataDir: dir, log });
+const pool = new pg.Pool({ connectionString: db.connectionString, max: 10 });
+try {
+  const store = await PostgresEventStore.open({
+    pool,
+    connectionString: db.connectionString,
+    categories: new Set(STREAM_CATEGORIES),
+    maxEventBytes: 1 << 20,
+  });
+  const keyRing = new KeyRingService(
+    store,
+    new LocalKeystore({ dir: join(dir, 'keys'), passphrase: 'benchmark passphrase', allowInsecure: false }),
+  );
+  const bootId = newId();
+  await keyRing.ensureGenesis(() => 'bench.quality-ledger.local/ledger', {
+    commandId: bootId,
+    occurredAt: new Date().toISOString(),
+    actor: { id: 'operator:bench', kind: 'user' },
+    correlationId: bootId,
+    causationId: bootId,
+  });
+  const writer = new LedgerWriter(store, keyRing);
+  const streams = Array.from({ length: STREAMS }, (_, i) => `run-bench-${i}`);
+  const sample = (await store.readAll({ maxCount: 1 }))[0]?.data ?? '{}';
+
+  const signs: number[] = [];
+  const inserts: number[] = [];
+  const ledger: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    signs.push(signCeiling());
+    inserts.push(await insertCeiling(pool, sample.padEnd(600, ' '), r));
+    ledger.push(await ledgerRound(writer, streams, r));
+    log(
+      `round ${r + 1}/${ROUNDS}: ledger ${fmt(ledger[r] as number)} events/s | ceilings: ${fmt(signs[r] as number)} signs/s, ${fmt(inserts[r] as number)} rows/s`,
+    );
+  }
+  const head = await store.headPosition();
+  await store.close();
+
+  const result = {
+    benchmark: 'append',
+    writers: WRITERS,
+    streams: STREAMS,
+    eventsPerRound: EVENTS_PER_ROUND,
+    rounds: ROUNDS,
+    cores: cpus().length,
+    ledgerEventsPerSec: Math.round(median(ledger)),
+    ceilingEd25519SignsPerSec: Math.round(median(signs)),
+    ceilingBatchedInsertRowsPerSec: Math.round(median(inserts)),
+    ratioToInsertCeiling: Number((median(ledger) / median(inserts)).toFixed(3)),
+    ratioToSignCeiling: Number((median(ledger) / median(signs)).toFixed(3)),
+    target: 5000,
+    eventsInLog: head,
+  };
+  console.log('');
+  console.log(
+    `signed, chained, durably committed events/s (median): ${fmt(result.ledgerEventsPerSec)}   target >= 5,000: ${result.ledgerEventsPerSec >= 5000 ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `ceiling: node:crypto Ed25519 signs/s (1 core):        ${fmt(result.ceilingEd25519SignsPerSec)}   ratio ${result.ratioToSignCeiling}`,
+  );
+  console.log(
+    `ceiling: batched PostgreSQL inserts rows/s:           ${fmt(result.ceilingBatchedInsertRowsPerSec)}   ratio ${result.ratioToInsertCeiling}`,
+  );
+  console.log(JSON.stringify(result));
+} finally {
+  await pool.end();
+  await db.stop();
+  rmSync(dir, { recursive: true, force: true });
+}

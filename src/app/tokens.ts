@@ -1,0 +1,3 @@
+/** Injection tokens: NestJS only wires; the objects come from the composition root. */
+export const LEDGER = Symbol('Ledger');
+export const CONFIG = Symbol('Config');

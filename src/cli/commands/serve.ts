@@ -1,0 +1,59 @@
+import exitHook from 'async-exit-hook';
+import { NestFactory } from '@nestjs/core';
+import type { AddressInfo } from 'node:net';
+import { AppModule } from '../../app/app.module.js';
+import { openLedger } from '../../ledger/open-ledger.js';
+import { COMMON_HELP, COMMON_OPTIONS, parse } from '../args.js';
+import { UsageError } from '../cli-error.js';
+import { configFrom, DEV_KEYS_WARNING, operatorMetadata, type Output } from '../context.js';
+import { defaultOrigin } from './init.js';
+
+const HELP = `Usage: qledger serve [options]
+
+Runs the ledger service over HTTP (PORT, default 4000; QLEDGER_HOST, default 127.0.0.1) on the
+embedded PostgreSQL, or on QLEDGER_PG_URL when set. Creates the genesis key on first start and
+prints the trust root. Probes: GET /health/live, GET /health/ready.
+
+Options:
+  --port N                listen on port N (overrides PORT)
+${COMMON_HELP}`;
+
+export async function serveCommand(argv: readonly string[], io: Output): Promise<number> {
+  const args = parse(argv, { ...COMMON_OPTIONS, port: { type: 'string' } }, 'qledger serve [--port N] [--data-dir DIR]');
+  if (args.values['help']) return (io.out(HELP), 0);
+  if (args.positionals.length > 0) throw new UsageError(`qledger serve takes no arguments (got "${args.positionals[0]}")`);
+  const config = configFrom(args, typeof args.values['port'] === 'string' ? {} : {});
+  const port = typeof args.values['port'] === 'string' ? portFlag(args.values['port']) : config.port;
+
+  const ledger = await openLedger(config, (l) => io.err(l));
+  let app: Awaited<ReturnType<typeof NestFactory.create>> | undefined;
+  let closing: Promise<void> | undefined;
+  const shutdown = (): Promise<void> =>
+    (closing ??= (async () => {
+      io.err('qledger: shutting down');
+      await app?.close().catch(() => undefined);
+      await ledger.close();
+    })());
+  exitHook((done: () => void) => void shutdown().finally(done));
+  try {
+    if (ledger.insecureKeys) io.err(DEV_KEYS_WARNING);
+    const { trustRoot } = await ledger.keyRing.ensureGenesis((kid) => config.origin ?? defaultOrigin(kid), operatorMetadata());
+    await ledger.keyRing.current(); // fail now, not on the first write, if the key cannot be loaded
+    app = await NestFactory.create(AppModule.forLedger(ledger, config), { logger: ['error', 'warn'] });
+    await app.listen(port, config.host);
+    const address = app.getHttpServer().address() as AddressInfo;
+    io.out(`origin: ${ledger.keyRing.origin}`);
+    io.out(`trust root: ${trustRoot}`);
+    io.out(`listening on http://${config.host}:${address.port} (database: ${ledger.database})`);
+  } catch (e) {
+    await shutdown();
+    throw e;
+  }
+  return new Promise<number>(() => undefined); // runs until a signal; the exit hook closes everything
+}
+
+function portFlag(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > 65535) throw new UsageError(`--port must be an integer from 0 to 65535 (got "${raw}")`);
+  return n;
+}

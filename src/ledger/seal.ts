@@ -1,0 +1,116 @@
+import {
+  canonicalize,
+  FormatError,
+  hashEvent,
+  sealEnvelope,
+  signingPayload,
+  type EventEnvelope,
+  type UnsealedEnvelope,
+} from 'ledger-verify';
+import type { CommandMetadata, DomainEvent } from '../domain/decider.js';
+import { ValidationError } from '../domain/errors.js';
+import type { EventToAppend } from '../eventstore/port.js';
+import { eventIdFor } from './ids.js';
+import type { Signer } from './keys/signer.js';
+
+const RFC3339_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** Pseudonymous principal ids only: no spaces (names), no '@' (e-mail addresses). */
+const ACTOR_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const ACTOR_KINDS = new Set(['user', 'service', 'worker', 'system']);
+
+export interface StreamHead {
+  /** Revision of the last event, -1 for a new stream. */
+  readonly revision: number;
+  readonly hash: string | null;
+}
+
+export interface Sealed {
+  readonly envelopes: EventEnvelope[];
+  readonly records: EventToAppend[];
+}
+
+export function assertMetadata(meta: CommandMetadata): void {
+  const problems: { path: string; message: string }[] = [];
+  if (!RFC3339_MS.test(meta.occurredAt) || Number.isNaN(Date.parse(meta.occurredAt))) {
+    problems.push({ path: 'meta.occurredAt', message: 'expected RFC 3339 UTC with milliseconds, e.g. 2026-01-31T12:00:00.000Z' });
+  }
+  if (!ACTOR_ID.test(meta.actor.id)) {
+    problems.push({
+      path: 'meta.actor.id',
+      message: 'expected a pseudonymous id (letters, digits, . _ : -), never a name or an e-mail address',
+    });
+  }
+  if (!ACTOR_KINDS.has(meta.actor.kind)) problems.push({ path: 'meta.actor.kind', message: 'expected user, service, worker or system' });
+  for (const k of ['commandId', 'correlationId', 'causationId'] as const) {
+    if (typeof meta[k] !== 'string' || meta[k].length === 0 || meta[k].length > 128)
+      problems.push({ path: `meta.${k}`, message: 'expected 1 to 128 characters' });
+  }
+  if (problems.length > 0) {
+    throw new ValidationError(
+      'INVALID_METADATA',
+      `invalid command metadata: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      problems,
+    );
+  }
+}
+
+/**
+ * Turns domain events into sealed envelopes, chained after `head` and signed by `signer`,
+ * plus the records to append (the canonical JSON of each envelope, stored byte for byte).
+ */
+export async function seal(
+  origin: string,
+  stream: string,
+  head: StreamHead,
+  events: readonly DomainEvent[],
+  meta: CommandMetadata,
+  signer: Signer,
+): Promise<Sealed> {
+  const at = Date.parse(meta.occurredAt);
+  const envelopes: EventEnvelope[] = [];
+  const records: EventToAppend[] = [];
+  let prev = head.hash;
+  for (const [i, e] of events.entries()) {
+    const unsealed: UnsealedEnvelope = {
+      id: eventIdFor(meta.commandId, i, at),
+      origin,
+      stream,
+      revision: head.revision + 1 + i,
+      type: e.type,
+      schema: 1,
+      occurredAt: meta.occurredAt,
+      actor: { id: meta.actor.id, kind: meta.actor.kind },
+      meta: eventMeta(meta),
+      data: e.data,
+      prev,
+    };
+    let hash: string;
+    try {
+      hash = hashEvent(unsealed);
+    } catch (err) {
+      if (err instanceof FormatError) {
+        throw new ValidationError(err.code, `event ${e.type} cannot be recorded: ${err.message}`, [
+          { path: `data${err.path ?? ''}`, message: err.message },
+        ]);
+      }
+      throw err;
+    }
+    const sig = await signer.sign(signingPayload(hash));
+    const envelope = sealEnvelope(unsealed, hash, signer.kid, sig);
+    envelopes.push(envelope);
+    records.push({ id: envelope.id, type: envelope.type, data: canonicalize(envelope) });
+    prev = hash;
+  }
+  return { envelopes, records };
+}
+
+function eventMeta(m: CommandMetadata): UnsealedEnvelope['meta'] {
+  return {
+    correlationId: m.correlationId,
+    causationId: m.causationId,
+    commandId: m.commandId,
+    ...(m.intentId !== undefined ? { intentId: m.intentId } : {}),
+    ...(m.planId !== undefined ? { planId: m.planId } : {}),
+    ...(m.ticketId !== undefined ? { ticketId: m.ticketId } : {}),
+  };
+}
