@@ -90,14 +90,16 @@ export default tseslint.config(
     },
   },
   {
+    // ledger-verify stands alone: node built-ins, @noble/*, and its own files; nothing of the service.
     files: ['ledger-verify/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            { regex: '^(?!node:|@noble/|\\.)', message: 'ledger-verify depends only on node built-ins and the noble libraries.' },
             {
-              group: ['../src/*', '../../src/*', '../../../src/*', 'quality-ledger', 'quality-ledger/*'],
+              regex: '^(\\.\\./)+(src|dist)/(app|cli|commands|config|domain|eventstore|graphql|ledger|pg|projections)(/|$)',
               message: 'ledger-verify imports nothing from the service.',
             },
           ],

@@ -1,12 +1,4 @@
-import {
-  canonicalize,
-  FormatError,
-  hashEvent,
-  sealEnvelope,
-  signingPayload,
-  type EventEnvelope,
-  type UnsealedEnvelope,
-} from 'ledger-verify';
+import { assertIJson, FormatError, prepareSeal, type EventEnvelope, type UnsealedEnvelope } from 'ledger-verify';
 import type { CommandMetadata, DomainEvent } from '../domain/decider.js';
 import { ValidationError } from '../domain/errors.js';
 import type { EventToAppend } from '../eventstore/port.js';
@@ -84,21 +76,24 @@ export async function seal(
       data: e.data,
       prev,
     };
-    let hash: string;
+    let prepared: ReturnType<typeof prepareSeal>;
     try {
-      hash = hashEvent(unsealed);
+      // The payload first, so that its own problem (NaN, 2^53, a lone surrogate) is reported as such.
+      assertIJson(e.data);
+      prepared = prepareSeal(unsealed);
     } catch (err) {
       if (err instanceof FormatError) {
-        throw new ValidationError(err.code, `event ${e.type} cannot be recorded: ${err.message}`, [
-          { path: `data${err.path ?? ''}`, message: err.message },
+        const path = err.code === 'NOT_I_JSON' ? `/data${err.path}` : err.path;
+        throw new ValidationError(err.code, `event ${e.type} cannot be recorded: ${err.message} (at ${path || '/'})`, [
+          { path, message: err.message },
         ]);
       }
       throw err;
     }
-    const sig = await signer.sign(signingPayload(hash));
-    const envelope = sealEnvelope(unsealed, hash, signer.kid, sig);
+    const { envelope, canonical } = prepared.complete(signer.kid, await signer.sign(prepared.payload));
     envelopes.push(envelope);
-    records.push({ id: envelope.id, type: envelope.type, data: canonicalize(envelope) });
+    records.push({ id: envelope.id, type: envelope.type, data: canonical });
+    const hash = prepared.hash;
     prev = hash;
   }
   return { envelopes, records };

@@ -10,10 +10,10 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
-  StreamPrecondition,
   SubscribeOptions,
 } from '../port.js';
 import { validateAppend, type AppendLimits } from '../validate-append.js';
+import { APPEND_BATCH_SQL, batchParams, parseBatchRows, takeBatch, type PendingAppend } from './append-batch.js';
 import { EVENTSTORE_MIGRATIONS } from './migrations.js';
 import { AppendNotifier } from './notifier.js';
 
@@ -27,20 +27,9 @@ export interface PostgresEventStoreOptions extends AppendLimits {
   readonly pollIntervalMs?: number;
 }
 
-interface Pending {
-  readonly stream: string;
-  readonly expected: ExpectedRevision;
-  readonly events: readonly EventToAppend[];
-  readonly preconditions: readonly StreamPrecondition[];
+interface Pending extends PendingAppend {
   readonly resolve: (r: AppendResult) => void;
   readonly reject: (e: unknown) => void;
-}
-
-interface StoredRef {
-  readonly stream: string;
-  readonly revision: number;
-  readonly position: number;
-  readonly data: string;
 }
 
 interface EventRow {
@@ -55,6 +44,7 @@ interface EventRow {
 
 const SELECT_COLUMNS = 'position, stream, revision, event_id, type, data, recorded_at';
 const NOTIFY_CHANNEL = 'ql_events';
+const MAX_IN_FLIGHT = 2;
 
 /**
  * PostgreSQL adapter. Concurrent appends are group-committed: while one transaction is in
@@ -64,7 +54,8 @@ const NOTIFY_CHANNEL = 'ql_events';
  */
 export class PostgresEventStore implements EventStore {
   private readonly queue: Pending[] = [];
-  private flushing = false;
+  private inFlight = 0;
+  private scheduled = false;
   private closed = false;
   private readonly notifier: AppendNotifier;
   private readonly maxBatchEvents: number;
@@ -94,133 +85,108 @@ export class PostgresEventStore implements EventStore {
     }
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ stream, expected, events: [...events], preconditions, resolve, reject });
-      if (!this.flushing) void this.flush();
+      this.kick();
     });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch: Pending[] = [];
-        let count = 0;
-        while (this.queue.length > 0) {
-          const next = this.queue[0] as Pending;
-          if (batch.length > 0 && count + next.events.length > this.maxBatchEvents) break;
-          batch.push(next);
-          count += next.events.length;
-          this.queue.shift();
-        }
-        try {
-          await this.commitBatch(batch);
-        } catch (e) {
+  /**
+   * Starts a batch when fewer than MAX_IN_FLIGHT are committing. Two in flight let the
+   * writers of one batch seal their next events while the other commits; the head row lock
+   * still orders the two transactions, and each checks its members after taking the lock.
+   */
+  private kick(): void {
+    if (this.scheduled || this.inFlight >= MAX_IN_FLIGHT || this.queue.length === 0) return;
+    this.scheduled = true;
+    // Let writers woken by a commit finish sealing their next appends (microtask chains)
+    // before the batch is formed: a full batch costs one WAL flush too.
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.inFlight >= MAX_IN_FLIGHT || this.queue.length === 0) return;
+      const batch = takeBatch(this.queue, this.maxBatchEvents);
+      this.inFlight++;
+      this.commitBatch(batch)
+        .catch((e: unknown) => {
           const err = toStoreError(e);
           for (const p of batch) p.reject(err);
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
+        })
+        .finally(() => {
+          this.inFlight--;
+          this.kick();
+        });
+      this.kick();
+    });
   }
 
   private async commitBatch(batch: readonly Pending[]): Promise<void> {
-    const streams = new Set<string>();
-    const ids: string[] = [];
-    for (const p of batch) {
-      streams.add(p.stream);
-      for (const c of p.preconditions) streams.add(c.stream);
-      for (const e of p.events) ids.push(e.id);
-    }
-    const client = await this.options.pool.connect();
-    const outcomes: Array<() => void> = [];
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<{
-        head: string;
-        streams: Array<[string, number]>;
-        existing: Array<[string, string, number, number, string]>;
-      }>(
-        `WITH head AS (SELECT next_position FROM ql_log_head FOR UPDATE)
-         SELECT (SELECT next_position FROM head) AS head,
-           (SELECT coalesce(json_agg(json_build_array(stream, revision)), '[]') FROM ql_streams WHERE stream = ANY($1::text[])) AS streams,
-           (SELECT coalesce(json_agg(json_build_array(event_id, stream, revision, position, data)), '[]') FROM ql_events WHERE event_id = ANY($2::uuid[])) AS existing`,
-        [[...streams], ids],
-      );
-      const row = rows[0];
-      if (!row) throw new Error('ql_log_head is empty: the event store schema is damaged');
-      const head = Number(row.head);
-      const revisions = new Map<string, number>(row.streams.map(([s, r]) => [s, Number(r)]));
-      const stored = new Map<string, StoredRef>(
-        row.existing.map(([id, stream, revision, position, data]) => [
-          id,
-          { stream, revision: Number(revision), position: Number(position), data },
-        ]),
-      );
-
-      const ins = {
-        position: [] as number[],
-        stream: [] as string[],
-        revision: [] as number[],
-        id: [] as string[],
-        type: [] as string[],
-        data: [] as string[],
-      };
-      const touched = new Map<string, number>();
-      for (const p of batch) {
-        const decided = decideOne(p, revisions, stored, head + ins.position.length);
-        if (decided.kind === 'fail') {
-          outcomes.push(() => p.reject(decided.error));
-          continue;
+    const result = await this.options.pool.query(APPEND_BATCH_SQL, batchParams(batch, NOTIFY_CHANNEL));
+    const rows = parseBatchRows(result.rows as Parameters<typeof parseBatchRows>[0]);
+    if (rows.length !== batch.length) throw new Error(`append batch returned ${rows.length} results for ${batch.length} appends`);
+    this.notifier.localAppend(rows[0]?.newHead ?? 0);
+    for (const row of rows) {
+      const p = batch[row.idx] as Pending;
+      switch (row.status) {
+        case 'ok':
+          p.resolve({ nextExpectedRevision: row.current + p.events.length, firstPosition: row.firstPosition as number, idempotent: false });
+          break;
+        case 'rev':
+          p.reject(
+            new ConcurrencyError(
+              'WRONG_EXPECTED_REVISION',
+              `append to "${p.stream}" expected ${describeExpected(p.expected)}, but the stream is at ${row.current === -1 ? 'no stream' : `revision ${row.current}`}: reload the stream and decide again`,
+              { stream: p.stream, expected: p.expected, actual: row.current },
+            ),
+          );
+          break;
+        case 'pre': {
+          const [stream, actual] = (row.preconditionFailure ?? ' ').split(' ');
+          const expected = p.preconditions.find((c) => c.stream === stream)?.revision;
+          p.reject(
+            new ConcurrencyError(
+              'PRECONDITION_FAILED',
+              `append to "${p.stream}" required "${stream}" at revision ${expected}, but it is at ${actual}: reload and retry`,
+              { stream: p.stream, preconditionStream: stream, expected, actual: Number(actual) },
+            ),
+          );
+          break;
         }
-        if (decided.kind === 'idempotent') {
-          outcomes.push(() => p.resolve(decided.result));
-          continue;
-        }
-        const current = revisions.get(p.stream) ?? -1;
-        const first = head + ins.position.length;
-        p.events.forEach((e, i) => {
-          const position = first + i;
-          const revision = current + 1 + i;
-          ins.position.push(position);
-          ins.stream.push(p.stream);
-          ins.revision.push(revision);
-          ins.id.push(e.id);
-          ins.type.push(e.type);
-          ins.data.push(e.data);
-          stored.set(e.id, { stream: p.stream, revision, position, data: e.data });
-        });
-        const last = current + p.events.length;
-        revisions.set(p.stream, last);
-        touched.set(p.stream, last);
-        const result: AppendResult = { nextExpectedRevision: last, firstPosition: first, idempotent: false };
-        outcomes.push(() => p.resolve(result));
+        case 'dup':
+          this.settleDuplicate(p).then(p.resolve, p.reject);
+          break;
       }
-
-      if (ins.position.length > 0) {
-        const newHead = head + ins.position.length;
-        await client.query(
-          `WITH ins AS (
-             INSERT INTO ql_events (position, stream, revision, event_id, type, data)
-             SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::uuid[], $5::text[], $6::text[])),
-           st AS (
-             INSERT INTO ql_streams (stream, revision) SELECT * FROM unnest($7::text[], $8::bigint[])
-             ON CONFLICT (stream) DO UPDATE SET revision = EXCLUDED.revision),
-           hd AS (UPDATE ql_log_head SET next_position = $9)
-           SELECT pg_notify('${NOTIFY_CHANNEL}', $9::text)`,
-          [ins.position, ins.stream, ins.revision, ins.id, ins.type, ins.data, [...touched.keys()], [...touched.values()], newHead],
-        );
-        await client.query('COMMIT');
-        this.notifier.localAppend(newHead);
-      } else {
-        await client.query('ROLLBACK');
-      }
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      client.release(e instanceof Error ? e : true);
-      throw e;
     }
-    client.release();
-    for (const settle of outcomes) settle();
+  }
+
+  /** Some ids of the append are stored already: the same append again, or a conflict. */
+  private async settleDuplicate(p: Pending): Promise<AppendResult> {
+    const { rows } = await this.query<{ event_id: string; stream: string; revision: string; position: string; data: string }>(
+      'SELECT event_id, stream, revision, position, data FROM ql_events WHERE event_id = ANY($1::uuid[])',
+      [p.events.map((e) => e.id)],
+    );
+    const stored = new Map(
+      rows.map((r) => [r.event_id, { stream: r.stream, revision: Number(r.revision), position: Number(r.position), data: r.data }]),
+    );
+    const known = p.events.map((e) => stored.get(e.id));
+    const first = known[0];
+    const sameAppend =
+      first !== undefined &&
+      known.every(
+        (k, i) =>
+          k !== undefined &&
+          k.stream === p.stream &&
+          k.revision === first.revision + i &&
+          k.position === first.position + i &&
+          k.data === p.events[i]?.data,
+      ) &&
+      (p.expected === 'any' || (p.expected === 'no_stream' ? first.revision === 0 : first.revision === p.expected + 1));
+    if (sameAppend) {
+      return { nextExpectedRevision: first.revision + p.events.length - 1, firstPosition: first.position, idempotent: true };
+    }
+    const i = known.findIndex((k) => k !== undefined);
+    throw new ConcurrencyError(
+      'EVENT_ID_CONFLICT',
+      `event id ${p.events[i]?.id} is already stored at another place or with other content: use a new id for a new event`,
+      { stream: p.stream, eventId: p.events[i]?.id },
+    );
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -270,7 +236,7 @@ export class PostgresEventStore implements EventStore {
 
   async close(): Promise<void> {
     this.closed = true;
-    while (this.flushing) await new Promise((r) => setTimeout(r, 5));
+    while (this.inFlight > 0 || this.scheduled || this.queue.length > 0) await new Promise((r) => setTimeout(r, 5));
     await this.notifier.close();
   }
 
@@ -281,73 +247,6 @@ export class PostgresEventStore implements EventStore {
       throw toStoreError(e);
     }
   }
-}
-
-type Decision = { kind: 'fail'; error: LedgerError } | { kind: 'idempotent'; result: AppendResult } | { kind: 'append' };
-
-/** Checks one queued append against the state the batch has built so far. */
-function decideOne(
-  p: Pending,
-  revisions: ReadonlyMap<string, number>,
-  stored: ReadonlyMap<string, StoredRef>,
-  nextPosition: number,
-): Decision {
-  const known = p.events.map((e) => stored.get(e.id));
-  if (known.some((k) => k !== undefined)) {
-    const first = known[0];
-    const sameAppend =
-      first !== undefined &&
-      known.every(
-        (k, i) =>
-          k !== undefined &&
-          k.stream === p.stream &&
-          k.revision === first.revision + i &&
-          k.position === first.position + i &&
-          k.data === p.events[i]?.data,
-      ) &&
-      (p.expected === 'any' || (p.expected === 'no_stream' ? first.revision === 0 : first.revision === p.expected + 1));
-    if (sameAppend) {
-      return {
-        kind: 'idempotent',
-        result: { nextExpectedRevision: first.revision + p.events.length - 1, firstPosition: first.position, idempotent: true },
-      };
-    }
-    const i = known.findIndex((k) => k !== undefined);
-    return {
-      kind: 'fail',
-      error: new ConcurrencyError(
-        'EVENT_ID_CONFLICT',
-        `event id ${p.events[i]?.id} is already stored at another place or with other content: use a new id for a new event`,
-        { stream: p.stream, eventId: p.events[i]?.id },
-      ),
-    };
-  }
-  for (const c of p.preconditions) {
-    const actual = revisions.get(c.stream) ?? -1;
-    if (actual !== c.revision) {
-      return {
-        kind: 'fail',
-        error: new ConcurrencyError(
-          'PRECONDITION_FAILED',
-          `append to "${p.stream}" required "${c.stream}" at revision ${c.revision}, but it is at ${actual}: reload and retry`,
-          { stream: p.stream, preconditionStream: c.stream, expected: c.revision, actual },
-        ),
-      };
-    }
-  }
-  const current = revisions.get(p.stream) ?? -1;
-  const ok = p.expected === 'any' || (p.expected === 'no_stream' ? current === -1 : current === p.expected);
-  if (!ok) {
-    return {
-      kind: 'fail',
-      error: new ConcurrencyError(
-        'WRONG_EXPECTED_REVISION',
-        `append to "${p.stream}" expected ${describeExpected(p.expected)}, but the stream is at ${current === -1 ? 'no stream' : `revision ${current}`}: reload the stream and decide again`,
-        { stream: p.stream, expected: p.expected, actual: current, position: nextPosition },
-      ),
-    };
-  }
-  return { kind: 'append' };
 }
 
 function describeExpected(e: ExpectedRevision): string {

@@ -1,0 +1,132 @@
+// Strict codecs for untrusted input. Platform decoders (Buffer, atob) silently skip invalid
+// characters and ignore non-zero trailing bits, so two encodings could name the same bytes.
+
+const HEX_DIGITS = '0123456789abcdef';
+const BYTE_TO_HEX: string[] = Array.from({ length: 256 }, (_, i) => (HEX_DIGITS[i >> 4] ?? '') + (HEX_DIGITS[i & 15] ?? ''));
+
+export function bytesToHex(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += BYTE_TO_HEX[bytes[i] as number];
+  return out;
+}
+
+function hexNibble(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48; // 0-9
+  if (code >= 97 && code <= 102) return code - 87; // a-f
+  return -1;
+}
+
+/** Lowercase hex only; returns undefined for anything else (odd length, uppercase, other characters). */
+export function hexToBytes(hex: string): Uint8Array | undefined {
+  if (hex.length % 2 !== 0) return undefined;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = hexNibble(hex.charCodeAt(2 * i));
+    const lo = hexNibble(hex.charCodeAt(2 * i + 1));
+    if (hi < 0 || lo < 0) return undefined;
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+/** True for exactly `length` lowercase hex characters. */
+export function isLowerHex(value: unknown, length: number): value is string {
+  if (typeof value !== 'string' || value.length !== length) return false;
+  for (let i = 0; i < length; i++) if (hexNibble(value.charCodeAt(i)) < 0) return false;
+  return true;
+}
+
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const B64URL_INDEX = new Int16Array(128).fill(-1);
+for (let i = 0; i < B64URL.length; i++) B64URL_INDEX[B64URL.charCodeAt(i)] = i;
+
+/** RFC 4648 section 5, without padding. */
+export function bytesToBase64url(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    out += B64URL[n >> 18]! + B64URL[(n >> 12) & 63]! + B64URL[(n >> 6) & 63]! + B64URL[n & 63]!;
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = (bytes[i] as number) << 16;
+    out += B64URL[n >> 18]! + B64URL[(n >> 12) & 63]!;
+  } else if (rest === 2) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8);
+    out += B64URL[n >> 18]! + B64URL[(n >> 12) & 63]! + B64URL[(n >> 6) & 63]!;
+  }
+  return out;
+}
+
+function sextet(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  return c < 128 ? (B64URL_INDEX[c] as number) : -1;
+}
+
+/**
+ * Strict base64url without padding: only the URL-safe alphabet, no '=', no whitespace, and the
+ * unused trailing bits must be zero (so every byte string has exactly one accepted encoding).
+ * Returns undefined when the text is not such an encoding.
+ */
+export function base64urlToBytes(text: string): Uint8Array | undefined {
+  const rest = text.length % 4;
+  if (rest === 1) return undefined;
+  const out = new Uint8Array(((text.length - rest) / 4) * 3 + (rest === 0 ? 0 : rest - 1));
+  let o = 0;
+  let i = 0;
+  for (; i + 3 < text.length; i += 4) {
+    const a = sextet(text, i),
+      b = sextet(text, i + 1),
+      c = sextet(text, i + 2),
+      d = sextet(text, i + 3);
+    if ((a | b | c | d) < 0) return undefined;
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = n >> 16;
+    out[o++] = (n >> 8) & 255;
+    out[o++] = n & 255;
+  }
+  if (rest === 2) {
+    const a = sextet(text, i),
+      b = sextet(text, i + 1);
+    if ((a | b) < 0 || (b & 15) !== 0) return undefined;
+    out[o] = (a << 2) | (b >> 4);
+  } else if (rest === 3) {
+    const a = sextet(text, i),
+      b = sextet(text, i + 1),
+      c = sextet(text, i + 2);
+    if ((a | b | c) < 0 || (c & 3) !== 0) return undefined;
+    out[o++] = (a << 2) | (b >> 4);
+    out[o] = ((b & 15) << 4) | (c >> 2);
+  }
+  return out;
+}
+
+const encoder = new TextEncoder();
+
+export function utf8(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+  return diff === 0;
+}
+
+export function isBytes(value: unknown): value is Uint8Array {
+  return value instanceof Uint8Array;
+}

@@ -1,0 +1,105 @@
+import type { EventToAppend, ExpectedRevision, StreamPrecondition } from '../port.js';
+
+export interface PendingAppend {
+  readonly stream: string;
+  readonly expected: ExpectedRevision;
+  readonly events: readonly EventToAppend[];
+  readonly preconditions: readonly StreamPrecondition[];
+}
+
+/**
+ * Takes the next batch from the queue (removing what it takes, keeping the rest in order).
+ * Within a batch no stream is appended twice, no append depends on a stream another member
+ * appends, and no event id repeats: every member can be checked on its own against the
+ * state before the batch, in one SQL statement (`ql_append_batch`).
+ */
+export function takeBatch<P extends PendingAppend>(queue: P[], maxEvents: number): P[] {
+  const batch: P[] = [];
+  const appended = new Set<string>();
+  const referenced = new Set<string>();
+  const ids = new Set<string>();
+  let count = 0;
+  for (let i = 0; i < queue.length;) {
+    const p = queue[i] as P;
+    if (batch.length > 0 && count + p.events.length > maxEvents) break;
+    const conflicts =
+      appended.has(p.stream) ||
+      referenced.has(p.stream) ||
+      p.preconditions.some((c) => appended.has(c.stream)) ||
+      p.events.some((e) => ids.has(e.id));
+    if (conflicts) {
+      i++;
+      continue;
+    }
+    batch.push(p);
+    queue.splice(i, 1);
+    count += p.events.length;
+    appended.add(p.stream);
+    for (const c of p.preconditions) referenced.add(c.stream);
+    for (const e of p.events) ids.add(e.id);
+  }
+  return batch;
+}
+
+export type BatchStatus = 'ok' | 'rev' | 'pre' | 'dup';
+
+export interface BatchRow {
+  readonly idx: number;
+  readonly status: BatchStatus;
+  /** The stream's revision before the batch (-1: no stream). */
+  readonly current: number;
+  readonly firstPosition: number | null;
+  /** `<stream> <actual revision>` of the first failed precondition. */
+  readonly preconditionFailure: string | null;
+  readonly newHead: number;
+}
+
+const NO_STREAM = -1;
+const ANY = -2;
+
+export const APPEND_BATCH_SQL = 'SELECT * FROM ql_append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)';
+
+/** The parameters of `ql_append_batch` (migration eventstore/2) for a batch. */
+export function batchParams(batch: readonly PendingAppend[], channel: string): unknown[] {
+  const req = { stream: [] as string[], expected: [] as number[], cnt: [] as number[] };
+  const pre = { idx: [] as number[], stream: [] as string[], rev: [] as number[] };
+  const ev = { idx: [] as number[], i: [] as number[], id: [] as string[], type: [] as string[], data: [] as string[] };
+  batch.forEach((p, idx) => {
+    req.stream.push(p.stream);
+    req.expected.push(p.expected === 'no_stream' ? NO_STREAM : p.expected === 'any' ? ANY : p.expected);
+    req.cnt.push(p.events.length);
+    for (const c of p.preconditions) {
+      pre.idx.push(idx);
+      pre.stream.push(c.stream);
+      pre.rev.push(c.revision);
+    }
+    p.events.forEach((e, i) => {
+      ev.idx.push(idx);
+      ev.i.push(i);
+      ev.id.push(e.id);
+      ev.type.push(e.type);
+      ev.data.push(e.data);
+    });
+  });
+  return [req.stream, req.expected, req.cnt, pre.idx, pre.stream, pre.rev, ev.idx, ev.i, ev.id, ev.type, ev.data, channel];
+}
+
+interface RawRow {
+  idx: number;
+  status: BatchStatus;
+  cur: string;
+  first_pos: string | null;
+  pre_fail: string | null;
+  new_head: string;
+}
+
+export function parseBatchRows(rows: readonly RawRow[]): BatchRow[] {
+  return rows.map((r) => ({
+    idx: Number(r.idx),
+    status: r.status,
+    current: Number(r.cur),
+    firstPosition: r.first_pos === null ? null : Number(r.first_pos),
+    preconditionFailure: r.pre_fail,
+    newHead: Number(r.new_head),
+  }));
+}
