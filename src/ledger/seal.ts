@@ -1,13 +1,19 @@
-import { assertIJson, FormatError, prepareSeal, type EventEnvelope, type UnsealedEnvelope } from 'ledger-verify';
+import {
+  assertIJson,
+  FormatError,
+  isActorId,
+  isMetaId,
+  isTimestamp,
+  prepareSeal,
+  type EventEnvelope,
+  type UnsealedEnvelope,
+} from 'ledger-verify';
 import type { CommandMetadata, DomainEvent } from '../domain/decider.js';
 import { ValidationError } from '../domain/errors.js';
 import type { EventToAppend } from '../eventstore/port.js';
 import { eventIdFor } from './ids.js';
 import type { Signer } from './keys/signer.js';
 
-const RFC3339_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-/** Pseudonymous principal ids only: no spaces (names), no '@' (e-mail addresses). */
-const ACTOR_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const ACTOR_KINDS = new Set(['user', 'service', 'worker', 'system']);
 
 export interface StreamHead {
@@ -23,10 +29,11 @@ export interface Sealed {
 
 export function assertMetadata(meta: CommandMetadata): void {
   const problems: { path: string; message: string }[] = [];
-  if (!RFC3339_MS.test(meta.occurredAt) || Number.isNaN(Date.parse(meta.occurredAt))) {
+  // The field rules are the format's (ledger-verify); here they become field-level messages.
+  if (!isTimestamp(meta.occurredAt)) {
     problems.push({ path: 'meta.occurredAt', message: 'expected RFC 3339 UTC with milliseconds, e.g. 2026-01-31T12:00:00.000Z' });
   }
-  if (!ACTOR_ID.test(meta.actor.id)) {
+  if (!isActorId(meta.actor.id)) {
     problems.push({
       path: 'meta.actor.id',
       message: 'expected a pseudonymous id (letters, digits, . _ : -), never a name or an e-mail address',
@@ -34,8 +41,7 @@ export function assertMetadata(meta: CommandMetadata): void {
   }
   if (!ACTOR_KINDS.has(meta.actor.kind)) problems.push({ path: 'meta.actor.kind', message: 'expected user, service, worker or system' });
   for (const k of ['commandId', 'correlationId', 'causationId'] as const) {
-    if (typeof meta[k] !== 'string' || meta[k].length === 0 || meta[k].length > 128)
-      problems.push({ path: `meta.${k}`, message: 'expected 1 to 128 characters' });
+    if (!isMetaId(meta[k])) problems.push({ path: `meta.${k}`, message: 'expected 1 to 128 characters, no control characters' });
   }
   if (problems.length > 0) {
     throw new ValidationError(

@@ -1,5 +1,5 @@
 import type * as FsPromises from 'node:fs/promises';
-import { bytesToHex } from '../encoding.js';
+import { bytesToHex, concatBytes } from '../encoding.js';
 import { nodeCrypto } from '../crypto/platform.js';
 import { InputError, type LineSource } from './ledger.js';
 
@@ -81,7 +81,7 @@ export function ndjsonFileSource(path: string, maxLineBytes = MAX_LINE_BYTES): L
             text = decode(piece);
           } else {
             pending.push(piece);
-            text = decode(joinBytes(pending, pendingBytes + piece.length));
+            text = decode(concatBytes(...pending));
             pending = [];
             pendingBytes = 0;
           }
@@ -105,14 +105,4 @@ export function ndjsonFileSource(path: string, maxLineBytes = MAX_LINE_BYTES): L
     if (firstDigest === undefined) firstDigest = digest;
     else if (digest !== firstDigest) throw new InputError('INPUT_CHANGED', `${path} changed while it was being verified`);
   };
-}
-
-function joinBytes(parts: readonly Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -22,7 +22,7 @@ export async function serveCommand(argv: readonly string[], io: Output): Promise
   const args = parse(argv, { ...COMMON_OPTIONS, port: { type: 'string' } }, 'qledger serve [--port N] [--data-dir DIR]');
   if (args.values['help']) return (io.out(HELP), 0);
   if (args.positionals.length > 0) throw new UsageError(`qledger serve takes no arguments (got "${args.positionals[0]}")`);
-  const config = configFrom(args, typeof args.values['port'] === 'string' ? {} : {});
+  const config = configFrom(args);
   const port = typeof args.values['port'] === 'string' ? portFlag(args.values['port']) : config.port;
 
   const ledger = await openLedger(config, (l) => io.err(l));
