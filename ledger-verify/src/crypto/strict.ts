@@ -91,18 +91,40 @@ export function checkPublicKey(publicKey: Uint8Array): 'OK' | KeyRejection {
   return typeof key === 'string' ? key : 'OK';
 }
 
+// The canonical encodings of the 8 points of small order (the torsion subgroup).
+const SMALL_ORDER_ENCODINGS: readonly Uint8Array[] = [
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0000000000000000000000000000000000000000000000000000000000000080',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
+].map((h) => Uint8Array.from(h.match(/../g) as string[], (b) => parseInt(b, 16)));
+
+/**
+ * Is R (bytes 0..31 of the signature) one of the 8 small-order points? OpenSSL 3.5 (Node 24)
+ * rejects such an R while older OpenSSL (Node 20) and the bare RFC 8032 equation accept it;
+ * an honest signer never makes one (it needs r = 0 mod L). Rejecting it in both
+ * implementations keeps their decisions identical on every runtime.
+ */
+export function isSmallOrderR(sig: Uint8Array): boolean {
+  return SMALL_ORDER_ENCODINGS.some((e) => e.every((b, i) => sig[i] === b));
+}
+
 export type Equation = (sig: Uint8Array, msg: Uint8Array, key: AcceptedKey) => boolean;
 
 /**
  * Strict verification around an implementation's group equation: wrong types or lengths,
- * S >= L, a non-canonical R and an unacceptable public key all return false before the
- * equation runs. Never throws.
+ * S >= L, a non-canonical or small-order R and an unacceptable public key all return false
+ * before the equation runs. Never throws.
  */
 export function strictVerify(sig: unknown, msg: unknown, publicKey: unknown, equation: Equation): boolean {
   if (!(sig instanceof Uint8Array) || sig.length !== 64) return false;
   if (!(msg instanceof Uint8Array)) return false;
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) return false;
-  if (!isCanonicalScalar(sig) || !isCanonicalPointEncoding(sig, 0)) return false;
+  if (!isCanonicalScalar(sig) || !isCanonicalPointEncoding(sig, 0) || isSmallOrderR(sig)) return false;
   const key = acceptedKey(publicKey);
   if (typeof key === 'string') return false;
   try {
