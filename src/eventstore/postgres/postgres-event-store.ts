@@ -118,7 +118,12 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async commitBatch(batch: readonly Pending[]): Promise<void> {
-    const result = await this.options.pool.query(APPEND_BATCH_SQL, batchParams(batch, NOTIFY_CHANNEL));
+    // A named statement: parsed once per connection, not once per batch.
+    const result = await this.options.pool.query({
+      name: 'ql-append-batch',
+      text: APPEND_BATCH_SQL,
+      values: batchParams(batch, NOTIFY_CHANNEL),
+    });
     const rows = parseBatchRows(result.rows as Parameters<typeof parseBatchRows>[0]);
     if (rows.length !== batch.length) throw new Error(`append batch returned ${rows.length} results for ${batch.length} appends`);
     this.notifier.localAppend(rows[0]?.newHead ?? 0);
