@@ -84,10 +84,16 @@ export async function seal(
     };
     let prepared: ReturnType<typeof prepareSeal>;
     try {
-      // The payload first, so that its own problem (NaN, 2^53, a lone surrogate) is reported as such.
-      assertIJson(e.data);
       prepared = prepareSeal(unsealed);
-    } catch (err) {
+    } catch (caught) {
+      // A payload that is not I-JSON (NaN, 2^53, a lone surrogate) is reported as such, with a
+      // path inside the payload: only on this failure path is the payload walked again.
+      let err = caught;
+      try {
+        assertIJson(e.data);
+      } catch (payloadError) {
+        err = payloadError;
+      }
       if (err instanceof FormatError) {
         const path = err.code === 'NOT_I_JSON' ? `/data${err.path}` : err.path;
         throw new ValidationError(err.code, `event ${e.type} cannot be recorded: ${err.message} (at ${path || '/'})`, [

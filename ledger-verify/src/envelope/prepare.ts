@@ -24,17 +24,13 @@ export interface PreparedSeal<D = unknown> {
  */
 export function prepareSeal<D>(unsealed: UnsealedEnvelope<D>): PreparedSeal<D> {
   const parsed = parseUnsealedEnvelope(unsealed) as UnsealedEnvelope<D>;
-  const members = new Map<string, string>();
-  for (const key of Object.keys(parsed)) members.set(key, canonicalize((parsed as unknown as Record<string, unknown>)[key]));
-  const join = (extra: ReadonlyMap<string, string>): string => {
-    const all = new Map([...members, ...extra]);
-    // Envelope keys are ASCII: a plain sort is the RFC 8785 (UTF-16 code unit) order.
-    return `{${[...all.keys()]
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${all.get(k) as string}`)
-      .join(',')}}`;
-  };
-  const hash = sha256HexOfText(EVENT_HASH_PREFIX + join(new Map()));
+  const record = parsed as unknown as Record<string, unknown>;
+  // Envelope keys are ASCII: a plain sort is the RFC 8785 (UTF-16 code unit) order.
+  const members: Array<[string, string]> = Object.keys(record)
+    .sort()
+    .map((k) => [k, `${JSON.stringify(k)}:${canonicalize(record[k])}`]);
+  const join = (list: ReadonlyArray<[string, string]>): string => `{${list.map(([, text]) => text).join(',')}}`;
+  const hash = sha256HexOfText(EVENT_HASH_PREFIX + join(members));
   const payload = signingPayload(hash);
   return {
     hash,
@@ -46,13 +42,13 @@ export function prepareSeal<D>(unsealed: UnsealedEnvelope<D>): PreparedSeal<D> {
       }
       const sig = { kid, alg: 'Ed25519' as const, val: bytesToBase64url(signature) };
       const envelope: EventEnvelope<D> = { ...parsed, hash, sig };
-      const canonical = join(
-        new Map([
-          ['hash', JSON.stringify(hash)],
-          ['sig', canonicalize(sig)],
-        ]),
-      );
-      return { envelope, canonical };
+      const sealed: Array<[string, string]> = [
+        ...members,
+        ['hash', `"hash":${JSON.stringify(hash)}`],
+        ['sig', `"sig":${canonicalize(sig)}`],
+      ];
+      sealed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return { envelope, canonical: join(sealed) };
     },
   };
 }

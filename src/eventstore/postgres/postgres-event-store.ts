@@ -102,7 +102,11 @@ export class PostgresEventStore implements EventStore {
     setImmediate(() => {
       this.scheduled = false;
       if (this.inFlight >= MAX_IN_FLIGHT || this.queue.length === 0) return;
-      const batch = takeBatch(this.queue, this.maxBatchEvents);
+      // With nothing else in flight, take half of what waits: the other half forms the second
+      // batch at once, and from then on one cohort of writers seals while the other commits.
+      const waiting = this.queue.reduce((n, p) => n + p.events.length, 0);
+      const limit = this.inFlight === 0 ? Math.max(1, Math.ceil(waiting / 2)) : this.maxBatchEvents;
+      const batch = takeBatch(this.queue, Math.min(limit, this.maxBatchEvents));
       this.inFlight++;
       this.commitBatch(batch)
         .catch((e: unknown) => {

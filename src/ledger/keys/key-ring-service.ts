@@ -23,6 +23,7 @@ export class KeyRingService implements SigningContext {
   private state: KeyRingState = keyRing.initialState;
   private revision = -1;
   private signer: Signer | undefined;
+  private readonly loading = new Map<string, Promise<Signer>>();
   private originValue: string | undefined;
   private readonly since = new Map<string, string>();
   private readonly writer: LedgerWriter;
@@ -67,8 +68,31 @@ export class KeyRingService implements SigningContext {
     if (this.revision === -1) await this.refresh();
     const kid = this.state.activeKid;
     if (!kid) throw new IllegalState('NO_GENESIS', 'the ledger has no signing key yet: run qledger init');
-    if (this.signer?.kid !== kid) this.signer = await this.keys.load(kid);
-    return { signer: this.signer, preconditions: [{ stream: KEYRING_STREAM, revision: this.revision }] };
+    const signer = this.signer?.kid === kid ? this.signer : await this.loadSigner(kid);
+    return { signer, preconditions: [{ stream: KEYRING_STREAM, revision: this.revision }] };
+  }
+
+  /**
+   * Loads a key once however many writers ask at the same time: unlocking a key runs scrypt
+   * (~32 MiB, tens of ms), and a burst of writers must not each start their own.
+   */
+  private loadSigner(kid: string): Promise<Signer> {
+    let loading = this.loading.get(kid);
+    if (!loading) {
+      loading = this.keys.load(kid).then(
+        (signer) => {
+          this.loading.delete(kid);
+          if (this.state.activeKid === kid) this.signer = signer;
+          return signer;
+        },
+        (e: unknown) => {
+          this.loading.delete(kid);
+          throw e;
+        },
+      );
+      this.loading.set(kid, loading);
+    }
+    return loading;
   }
 
   /** Creates the genesis key unless the ledger has one; returns the trust root either way. */
