@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { verifyEvent, type EventEnvelope } from 'ledger-verify';
-import { openLedgerFixture, type LedgerFixture } from '../support/ledger-fixture.js';
-import { freshDatabase, type TestDatabase } from '../support/pg.js';
+import { useLedgerFixture } from '../support/ledger-fixture.js';
+import type { TestDatabase } from '../support/pg.js';
 
 const child = new URL('../support/crash-writer.js', import.meta.url).pathname;
 
@@ -40,23 +40,14 @@ function runUntilKilled(
 }
 
 describe('a crash between sealing and appending, or during the append', () => {
-  let db: TestDatabase;
-  let fx: LedgerFixture;
-  before(async () => {
-    db = await freshDatabase();
-    fx = await openLedgerFixture(db);
-  });
-  after(async () => {
-    await fx.close();
-    await db.drop();
-  });
+  const t = useLedgerFixture();
 
   async function assertWhole(prefix: string, lines: string[]): Promise<void> {
-    const publicKey = Buffer.from(fx.keyRing.list().find((k) => k.kid === fx.keyRing.activeKid)!.publicKey, 'base64url');
+    const publicKey = Buffer.from(t.fx.keyRing.list().find((k) => k.kid === t.fx.keyRing.activeKid)!.publicKey, 'base64url');
     const sealed = lines.filter((l) => l.startsWith('sealed')).length;
     let complete = 0;
     for (let i = 0; i < sealed; i++) {
-      const events = (await fx.store.readStream(`run-${prefix}-${i}`)).map((r) => JSON.parse(r.data) as EventEnvelope);
+      const events = (await t.fx.store.readStream(`run-${prefix}-${i}`)).map((r) => JSON.parse(r.data) as EventEnvelope);
       assert.ok(events.length === 0 || events.length === 20, `stream ${i} holds ${events.length} of 20 events: half-written`);
       if (events.length === 20) complete++;
       events.forEach((e, j) => {
@@ -67,7 +58,7 @@ describe('a crash between sealing and appending, or during the append', () => {
     }
     const appended = lines.filter((l) => l.startsWith('appended')).length;
     assert.ok(complete >= appended && complete <= appended + 1, `${complete} complete batches for ${appended} acknowledged appends`);
-    const rows = await db.pool.query<{ n: string; head: string }>(
+    const rows = await t.db.pool.query<{ n: string; head: string }>(
       'SELECT (SELECT count(*) FROM ql_events) AS n, (SELECT next_position FROM ql_log_head) AS head',
     );
     assert.equal(rows.rows[0]!.n, rows.rows[0]!.head, 'the log head and the stored events disagree');
@@ -76,20 +67,20 @@ describe('a crash between sealing and appending, or during the append', () => {
   it('killed right after sealing: the sealed batch is not in the store, earlier ones are whole', async () => {
     const prefix = randomBytes(4).toString('hex');
     let appended = 0;
-    const lines = await runUntilKilled(db, fx.keysDir, prefix, 200, (l) => {
+    const lines = await runUntilKilled(t.db, t.fx.keysDir, prefix, 200, (l) => {
       if (l.startsWith('appended')) appended++;
       return appended >= 3 && l.startsWith('sealed');
     });
     await assertWhole(prefix, lines);
     const lastSealed = lines.filter((l) => l.startsWith('sealed')).length - 1;
-    assert.equal((await fx.store.readStream(`run-${prefix}-${lastSealed}`)).length, 0);
+    assert.equal((await t.fx.store.readStream(`run-${prefix}-${lastSealed}`)).length, 0);
   });
 
   it('killed at arbitrary points during appends: every batch is all or nothing', async () => {
     for (let round = 0; round < 6; round++) {
       const prefix = randomBytes(4).toString('hex');
       // A timer, not a line, decides the kill: it lands wherever the writer is by then.
-      const lines = await runUntilKilled(db, fx.keysDir, prefix, 0, () => false, 1500 + round * 37);
+      const lines = await runUntilKilled(t.db, t.fx.keysDir, prefix, 0, () => false, 1500 + round * 37);
       assert.ok(
         lines.some((l) => l.startsWith('appended')),
         'the writer never appended: the kill came too early to test anything',

@@ -4,9 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { counter, meta, openLedgerFixture, type LedgerFixture } from '../support/ledger-fixture.js';
-import { freshDatabase, type TestDatabase } from '../support/pg.js';
+import { before, describe, it } from 'node:test';
+import { counter, meta, useLedgerFixture } from '../support/ledger-fixture.js';
 
 const BIN = new URL('../../../ledger-verify/dist/src/cli.js', import.meta.url).pathname;
 
@@ -21,12 +20,10 @@ function verify(
 }
 
 describe('what the service writes, the offline verifier accepts', () => {
-  let db: TestDatabase;
-  let fx: LedgerFixture;
+  const t = useLedgerFixture();
   let lines: string[];
   before(async () => {
-    db = await freshDatabase();
-    fx = await openLedgerFixture(db);
+    const fx = t.fx;
     const runs = Array.from({ length: 5 }, () => `run-${randomUUID()}`);
     for (const s of runs)
       await fx.writer.execute(s, counter, { type: 'Increment', count: 3, payload: { note: 'ação', n: 1.5e-7 } }, meta());
@@ -35,13 +32,9 @@ describe('what the service writes, the offline verifier accepts', () => {
     await fx.keyRing.revoke(previousKid, 'rotated out in test', null, meta({ actor: { id: 'operator:test', kind: 'user' } }));
     lines = (await fx.store.readAll()).map((r) => r.data);
   });
-  after(async () => {
-    await fx.close();
-    await db.drop();
-  });
 
   it('given the whole log in global order, ledger-verify exits 0', () => {
-    const { code, report } = verify(lines, fx.trustRoot);
+    const { code, report } = verify(lines, t.fx.trustRoot);
     assert.equal(code, 0, JSON.stringify(report.failures));
     assert.equal(report.ok, true);
   });
@@ -50,7 +43,7 @@ describe('what the service writes, the offline verifier accepts', () => {
     const i = lines.findIndex((l) => l.includes('"Incremented"'));
     const tampered = [...lines];
     tampered[i] = (tampered[i] as string).replace('"value":1', '"value":7');
-    const { code, report } = verify(tampered, fx.trustRoot);
+    const { code, report } = verify(tampered, t.fx.trustRoot);
     assert.equal(code, 1);
     assert.equal(report.failures[0]?.code, 'HASH_MISMATCH');
     assert.equal(report.failures[0]?.stream, JSON.parse(lines[i] as string).stream);

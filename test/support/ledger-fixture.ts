@@ -10,7 +10,8 @@ import { KeyRingService } from '../../src/ledger/keys/key-ring-service.js';
 import { LocalKeystore } from '../../src/ledger/keys/keystore.js';
 import { LedgerWriter } from '../../src/ledger/ledger-writer.js';
 import type { CommandMetadata } from '../../src/domain/decider.js';
-import type { TestDatabase } from './pg.js';
+import { after, before } from 'node:test';
+import { freshDatabase, type TestDatabase } from './pg.js';
 
 export const ORIGIN = 'test.quality-ledger.local/ledger';
 
@@ -63,4 +64,21 @@ export async function openLedgerFixture(db: TestDatabase, keysDir?: string): Pro
   const keyRing = new KeyRingService(store, new LocalKeystore({ dir, passphrase: undefined, allowInsecure: true }));
   const { trustRoot } = await keyRing.ensureGenesis(() => ORIGIN, meta({ actor: { id: 'operator:test', kind: 'user' } }));
   return { store, keyRing, writer: new LedgerWriter(store, keyRing), keysDir: dir, trustRoot, close: () => store.close() };
+}
+
+/**
+ * Registers the enclosing suite's hooks: before it, a fresh database with a ledger (genesis key
+ * included) on it; after it, both closed. Read `db` and `fx` inside the tests.
+ */
+export function useLedgerFixture(): { readonly db: TestDatabase; readonly fx: LedgerFixture } {
+  const ctx = {} as { db: TestDatabase; fx: LedgerFixture };
+  before(async () => {
+    ctx.db = await freshDatabase();
+    ctx.fx = await openLedgerFixture(ctx.db);
+  });
+  after(async () => {
+    await ctx.fx.close();
+    await ctx.db.drop();
+  });
+  return ctx;
 }

@@ -216,16 +216,7 @@ export class KeyChain {
     if (e.sig.kid !== d.kid || !verifyEventSignature(e, d.publicKey, this.impl)) {
       throw new KeyChainError('GENESIS_BAD_SELF_SIGNATURE', `genesis ${e.id} is not signed by its own key ${d.kid}`);
     }
-    const key: MutableKey = {
-      kid: d.kid,
-      publicKey: d.publicKey,
-      activatedAt: position,
-      activatedBy: 'genesis',
-      retiredAt: null,
-      revocation: null,
-    };
-    this.byKid.set(d.kid, key);
-    this.active = key;
+    this.activate(d.kid, d.publicKey, position, 'genesis');
     this.originValue ??= e.origin;
   }
 
@@ -248,15 +239,12 @@ export class KeyChain {
       throw new KeyChainError('ROTATION_BAD_PROOF_OF_POSSESSION', `the proof of possession of key ${d.kid} does not verify`);
     }
     active.retiredAt = position;
-    const key: MutableKey = {
-      kid: d.kid,
-      publicKey: d.publicKey,
-      activatedAt: position,
-      activatedBy: 'rotation',
-      retiredAt: null,
-      revocation: null,
-    };
-    this.byKid.set(d.kid, key);
+    this.activate(d.kid, d.publicKey, position, 'rotation');
+  }
+
+  private activate(kid: string, publicKey: Uint8Array, position: number, by: MutableKey['activatedBy']): void {
+    const key: MutableKey = { kid, publicKey, activatedAt: position, activatedBy: by, retiredAt: null, revocation: null };
+    this.byKid.set(kid, key);
     this.active = key;
   }
 
