@@ -21,6 +21,8 @@ export class HealthController {
   async ready(@Res({ passthrough: true }) res: Response): Promise<object> {
     try {
       await this.ledger.store.ping();
+      // Ready means: able to sign with the current key, also after a rotation made elsewhere.
+      await this.ledger.keyRing.refresh();
       await this.ledger.keyRing.current();
       return { status: 'ready', trustRoot: this.ledger.keyRing.trustRoot, activeKid: this.ledger.keyRing.activeKid };
     } catch (e) {

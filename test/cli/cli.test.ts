@@ -124,6 +124,23 @@ describe('qledger CLI', () => {
     assert.equal(trustRootOf(cli(['init'], { QLEDGER_DATA_DIR: dir, QLEDGER_KEY_PASSPHRASE: PASS }).out), s.trustRoot);
   });
 
+  it('while serve runs, the CLI attaches to its PostgreSQL; a rotation made there shows in readiness', async () => {
+    const env = { QLEDGER_DATA_DIR: dataDir(), QLEDGER_KEY_PASSPHRASE: PASS };
+    const s = await serve(env);
+    try {
+      const rotated = cli(['keys', 'rotate'], env);
+      assert.equal(rotated.code, 0, rotated.err);
+      assert.match(rotated.err, /attached to the cluster run by qledger process/);
+      const kid = /-> ([0-9a-f]{32})/.exec(rotated.out)?.[1];
+      const ready = (await (await fetch(`http://127.0.0.1:${s.port}/health/ready`)).json()) as { activeKid: string; trustRoot: string };
+      assert.equal(ready.activeKid, kid);
+      assert.equal(ready.trustRoot, s.trustRoot);
+    } finally {
+      s.child.kill('SIGTERM');
+      await exited(s.child);
+    }
+  });
+
   it('a crashed serve (SIGKILL, PostgreSQL orphaned) does not block the next start', async () => {
     const dir = dataDir();
     const env = { QLEDGER_DATA_DIR: dir, QLEDGER_KEY_PASSPHRASE: PASS };
