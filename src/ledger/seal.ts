@@ -105,8 +105,7 @@ export async function seal(
     const { envelope, canonical } = prepared.complete(signer.kid, await signer.sign(prepared.payload));
     envelopes.push(envelope);
     records.push({ id: envelope.id, type: envelope.type, data: canonical });
-    const hash = prepared.hash;
-    prev = hash;
+    prev = prepared.hash;
   }
   return { envelopes, records };
 }

@@ -1,10 +1,11 @@
 import { ed25519, type Ed25519 } from '../crypto/ed25519.js';
 import { sha256 } from '../crypto/sha.js';
-import { base64urlToBytes, bytesToBase64url, bytesToHex } from '../encoding.js';
+import { base64urlToBytes, bytesToHex } from '../encoding.js';
 import { FormatError } from '../errors.js';
-import { isHash, isKid, isPlainObject } from './fields.js';
+import { isHash, isPlainObject } from './fields.js';
 import { hashEvent, signingPayload } from './hash.js';
-import { parseEnvelope, parseUnsealedEnvelope } from './parse.js';
+import { parseEnvelope } from './parse.js';
+import { prepareSeal } from './prepare.js';
 import type { EventEnvelope, UnsealedEnvelope } from './types.js';
 
 const kidCache = new Map<string, string>();
@@ -39,23 +40,17 @@ export interface SigningKey {
  * `hashHex` is not this envelope's hash) and checks the formats of kid and signature.
  */
 export function sealEnvelope<D>(unsealed: UnsealedEnvelope<D>, hashHex: string, kid: string, signature: Uint8Array): EventEnvelope<D> {
-  const parsed = parseUnsealedEnvelope(unsealed);
+  const prepared = prepareSeal(unsealed);
   if (!isHash(hashHex)) throw new FormatError('BAD_HASH', 'an event hash is 64 lowercase hex characters');
-  if (hashEvent(parsed) !== hashHex) throw new FormatError('HASH_MISMATCH', 'the hash given is not the hash of this envelope');
-  if (!isKid(kid)) throw new FormatError('BAD_KID', 'a kid is 32 lowercase hex characters');
-  if (!(signature instanceof Uint8Array) || signature.length !== 64) {
-    throw new FormatError('BAD_SIGNATURE_BYTES', 'an Ed25519 signature is 64 bytes');
-  }
-  return { ...(parsed as UnsealedEnvelope<D>), hash: hashHex, sig: { kid, alg: 'Ed25519', val: bytesToBase64url(signature) } };
+  if (prepared.hash !== hashHex) throw new FormatError('HASH_MISMATCH', 'the hash given is not the hash of this envelope');
+  return prepared.complete(kid, signature).envelope;
 }
 
 /** Hashes and signs an unsealed envelope with a local key. */
 export function signEvent<D>(unsealed: UnsealedEnvelope<D>, key: SigningKey, impl: Ed25519 = ed25519): EventEnvelope<D> {
-  const parsed = parseUnsealedEnvelope(unsealed);
+  const prepared = prepareSeal(unsealed);
   const publicKey = key.publicKey ?? impl.getPublicKey(key.secretKey);
-  const hash = hashEvent(parsed);
-  const signature = impl.sign(key.secretKey, signingPayload(hash));
-  return { ...(parsed as UnsealedEnvelope<D>), hash, sig: { kid: kidOf(publicKey), alg: 'Ed25519', val: bytesToBase64url(signature) } };
+  return prepared.complete(kidOf(publicKey), impl.sign(key.secretKey, prepared.payload)).envelope;
 }
 
 /**

@@ -47,10 +47,10 @@ const NOTIFY_CHANNEL = 'ql_events';
 const MAX_IN_FLIGHT = 2;
 
 /**
- * PostgreSQL adapter. Concurrent appends are group-committed: while one transaction is in
- * flight, new appends queue, and the next transaction takes them all (up to
- * `maxBatchEvents`). Each append is still checked and applied on its own (a conflict fails
- * only that append), and every append is all-or-nothing.
+ * PostgreSQL adapter. Concurrent appends are group-committed: appends queue, and up to
+ * MAX_IN_FLIGHT batches (each up to `maxBatchEvents`) commit through `ql_append_batch`. Each
+ * append is still checked and applied on its own (a conflict fails only that append), and
+ * every append is all-or-nothing. docs/event-store.md explains the ordering argument.
  */
 export class PostgresEventStore implements EventStore {
   private readonly queue: Pending[] = [];
