@@ -3,11 +3,14 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { RevokeSigningKeyHandler } from '../commands/keys/revoke-signing-key.handler.js';
 import { RotateSigningKeyHandler } from '../commands/keys/rotate-signing-key.handler.js';
+import { StoreEvidenceHandler } from '../commands/evidence/store-evidence.handler.js';
+import { FsEvidenceStore } from '../evidence/fs-evidence-store.js';
+import { join } from 'node:path';
 import type { Config } from '../config/config.js';
 import type { Ledger } from '../ledger/open-ledger.js';
 import { HealthController } from './health.controller.js';
 import { LedgerErrorFilter } from './ledger-error.filter.js';
-import { CONFIG, LEDGER } from './tokens.js';
+import { CONFIG, EVIDENCE_STORE, LEDGER } from './tokens.js';
 
 @Module({})
 export class AppModule {
@@ -22,6 +25,11 @@ export class AppModule {
         { provide: APP_FILTER, useClass: LedgerErrorFilter },
         RotateSigningKeyHandler,
         RevokeSigningKeyHandler,
+        {
+          provide: EVIDENCE_STORE,
+          useValue: new FsEvidenceStore({ dir: join(config.dataDir, 'evidence'), maxBytes: config.evidenceMaxBytes }),
+        },
+        StoreEvidenceHandler,
       ],
     };
   }

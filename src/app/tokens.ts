@@ -1,3 +1,4 @@
 /** Injection tokens: NestJS only wires; the objects come from the composition root. */
 export const LEDGER = Symbol('Ledger');
 export const CONFIG = Symbol('Config');
+export const EVIDENCE_STORE = Symbol('EvidenceBlobStore');

@@ -18,6 +18,8 @@ export interface Config {
   readonly keyPassphrase: string | undefined;
   readonly devInsecureKeys: boolean;
   readonly maxEventBytes: number;
+  /** Largest evidence blob accepted by `PUT /evidence/{sha256}`. */
+  readonly evidenceMaxBytes: number;
   readonly logLevel: LogLevel;
 }
 
@@ -48,6 +50,7 @@ const KNOWN = [
   'QLEDGER_KEY_PASSPHRASE_FILE',
   'QLEDGER_DEV_INSECURE_KEYS',
   'QLEDGER_MAX_EVENT_BYTES',
+  'QLEDGER_EVIDENCE_MAX_BYTES',
   'QLEDGER_LOG_LEVEL',
 ] as const;
 
@@ -101,6 +104,7 @@ export function loadConfig(env: Source = process.env, overrides: Partial<Config>
     keyPassphrase,
     devInsecureKeys: bool(src, 'QLEDGER_DEV_INSECURE_KEYS', false),
     maxEventBytes: int(src, 'QLEDGER_MAX_EVENT_BYTES', 1024 * 1024, 1024, 16 * 1024 * 1024),
+    evidenceMaxBytes: int(src, 'QLEDGER_EVIDENCE_MAX_BYTES', 256 * 1024 * 1024, 1, 64 * 1024 * 1024 * 1024),
     logLevel: oneOf(src, 'QLEDGER_LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
     ...overrides,
   };
