@@ -3,6 +3,12 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { RevokeSigningKeyHandler } from '../commands/keys/revoke-signing-key.handler.js';
 import { RotateSigningKeyHandler } from '../commands/keys/rotate-signing-key.handler.js';
+import { RecordBatchManifestHandler } from '../commands/batches/record-batch-manifest.handler.js';
+import { ApproveModelForStageHandler } from '../commands/models/approve-model-for-stage.handler.js';
+import { RegisterModelVersionHandler } from '../commands/models/register-model-version.handler.js';
+import { RevokeModelApprovalHandler } from '../commands/models/revoke-model-approval.handler.js';
+import { RevokeModelVersionHandler } from '../commands/models/revoke-model-version.handler.js';
+import { IsModelApprovedHandler } from '../queries/models/is-model-approved.handler.js';
 import { StoreEvidenceHandler } from '../commands/evidence/store-evidence.handler.js';
 import { FsEvidenceStore } from '../evidence/fs-evidence-store.js';
 import { join } from 'node:path';
@@ -30,6 +36,12 @@ export class AppModule {
           useValue: new FsEvidenceStore({ dir: join(config.dataDir, 'evidence'), maxBytes: config.evidenceMaxBytes }),
         },
         StoreEvidenceHandler,
+        RegisterModelVersionHandler,
+        ApproveModelForStageHandler,
+        RevokeModelApprovalHandler,
+        RevokeModelVersionHandler,
+        RecordBatchManifestHandler,
+        IsModelApprovedHandler,
       ],
     };
   }

@@ -10,6 +10,8 @@ export const STREAM_CATEGORIES = [
   'decision',
   'mkey', // governed (managed) keys of projects
   'evidence',
+  'model', // model registry: versions by digest, approvals per stage, revocations (seed 003 gate)
+  'batch', // batch inference jobs: one manifest per input partition (seed 003)
 ] as const;
 
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];

@@ -57,7 +57,11 @@ export class LedgerWriter {
     decider: Decider<C, E, S>,
     command: C,
     meta: CommandMetadata,
-    options: { readonly signer?: Signer } = {},
+    options: {
+      readonly signer?: Signer;
+      /** Other streams the decision was based on, which must not have moved when it commits. */
+      readonly preconditions?: readonly StreamPrecondition[];
+    } = {},
   ): Promise<WriteResult> {
     assertMetadata(meta);
     for (let attempt = 1; ; attempt++) {
@@ -69,7 +73,9 @@ export class LedgerWriter {
       const events = decider.decide(command, loaded.state as S);
       if (events.length === 0) return { events: [], revision: loaded.head.revision, idempotent: false };
 
-      const { signer, preconditions } = options.signer ? { signer: options.signer, preconditions: [] } : await this.signing.current();
+      const signing = options.signer ? { signer: options.signer, preconditions: [] } : await this.signing.current();
+      const signer = signing.signer;
+      const preconditions = options.preconditions ? [...signing.preconditions, ...options.preconditions] : signing.preconditions;
       const sealed = await seal(this.signing.origin, stream, loaded.head, events, meta, signer);
       try {
         const result = await this.store.append(stream, loaded.head.revision === -1 ? 'no_stream' : loaded.head.revision, sealed.records, {
