@@ -10,8 +10,10 @@ import type { TestDatabase } from '../support/pg.js';
 const child = new URL('../support/crash-writer.js', import.meta.url).pathname;
 
 /**
- * Runs the crash writer and SIGKILLs it when `killOn` matches a line it prints, or after
- * `killAfterMs` (a timer lands wherever the writer is: sealing, inside the transaction, ...).
+ * Runs the crash writer and SIGKILLs it when `killOn` matches a line it prints, or
+ * `killAfterMs` after its first acknowledged append (a timer lands wherever the writer is by
+ * then: sealing, inside the transaction, ...). Counting from the first append, not from the
+ * spawn, keeps a slow start on a loaded machine from killing it before it wrote anything.
  */
 function runUntilKilled(
   db: TestDatabase,
@@ -25,11 +27,14 @@ function runUntilKilled(
     const p = spawn(process.execPath, [child, db.url, keysDir, prefix, String(pauseMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: string[] = [];
     let stderr = '';
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => p.kill('SIGKILL'), killAfterMs);
+    let timer: NodeJS.Timeout | undefined;
     p.stderr.on('data', (d) => (stderr += d));
     createInterface({ input: p.stdout }).on('line', (line) => {
       lines.push(line);
       if (killOn(line)) p.kill('SIGKILL');
+      if (killAfterMs !== undefined && timer === undefined && line.startsWith('appended')) {
+        timer = setTimeout(() => p.kill('SIGKILL'), killAfterMs);
+      }
     });
     p.on('exit', (code, signal) => {
       clearTimeout(timer);
@@ -79,12 +84,9 @@ describe('a crash between sealing and appending, or during the append', () => {
   it('killed at arbitrary points during appends: every batch is all or nothing', async () => {
     for (let round = 0; round < 6; round++) {
       const prefix = randomBytes(4).toString('hex');
-      // A timer, not a line, decides the kill: it lands wherever the writer is by then.
-      const lines = await runUntilKilled(t.db, t.fx.keysDir, prefix, 0, () => false, 1500 + round * 37);
-      assert.ok(
-        lines.some((l) => l.startsWith('appended')),
-        'the writer never appended: the kill came too early to test anything',
-      );
+      // A timer, not a line, decides the kill: it lands wherever the writer is by then (the
+      // timer starts at the first acknowledged append, so there is always something to check).
+      const lines = await runUntilKilled(t.db, t.fx.keysDir, prefix, 0, () => false, 40 + round * 37);
       await assertWhole(prefix, lines);
     }
   });
