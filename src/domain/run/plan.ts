@@ -124,7 +124,7 @@ export function planProblems(plan: RunPlan): FieldProblem[] {
     p.push({ path: 'blueprint.version', message: 'a positive integer' });
   }
   if (!DIGEST_PATTERN.test(plan.blueprint?.digest ?? '')) p.push({ path: 'blueprint.digest', message: 'expected sha256:<64 hex>' });
-  if (!Array.isArray(plan.stages) || plan.stages.length === 0) {
+  if (!isArray(plan.stages) || plan.stages.length === 0) {
     p.push({ path: 'stages', message: 'at least one stage' });
     return p;
   }
@@ -136,7 +136,7 @@ export function planProblems(plan: RunPlan): FieldProblem[] {
     if (stageIds.has(s.id)) p.push({ path: `${at}.id`, message: `duplicate stage id ${s.id}` });
     stageIds.add(s.id);
     if (typeof s.name !== 'string' || s.name.trim() === '') p.push({ path: `${at}.name`, message: 'required' });
-    if (!Array.isArray(s.checks as unknown)) {
+    if (!isArray(s.checks)) {
       p.push({ path: `${at}.checks`, message: 'an array' });
       return;
     }
@@ -153,7 +153,7 @@ export function planProblems(plan: RunPlan): FieldProblem[] {
       if (!Number.isInteger(c.maxRetries) || c.maxRetries < 0 || c.maxRetries > 10) {
         p.push({ path: `${cat}.maxRetries`, message: 'an integer from 0 to 10' });
       }
-      if (c.thresholds === null || typeof c.thresholds !== 'object' || Array.isArray(c.thresholds)) {
+      if (c.thresholds === null || typeof c.thresholds !== 'object' || isArray(c.thresholds)) {
         p.push({ path: `${cat}.thresholds`, message: 'a JSON object' });
       }
     });
@@ -179,7 +179,7 @@ export function planProblems(plan: RunPlan): FieldProblem[] {
     }
   });
   const a = plan.approval;
-  if (!a || !Array.isArray(a.requiredRoles)) p.push({ path: 'approval.requiredRoles', message: 'an array of roles' });
+  if (!a || !isArray(a.requiredRoles)) p.push({ path: 'approval.requiredRoles', message: 'an array of roles' });
   else {
     const quorums = [a.defaultQuorum, ...Object.values(a.quorumByEnvironment ?? {})];
     if (quorums.some((q) => !Number.isInteger(q) || q < 0 || q > 10)) {
@@ -189,7 +189,7 @@ export function planProblems(plan: RunPlan): FieldProblem[] {
       p.push({ path: 'approval.requiredRoles', message: 'a quorum above 0 needs at least one approver role' });
     }
   }
-  if (!Array.isArray(plan.policies)) p.push({ path: 'policies', message: 'an array' });
+  if (!isArray(plan.policies)) p.push({ path: 'policies', message: 'an array' });
   else
     plan.policies.forEach((pol, i) => {
       if (!DIGEST_PATTERN.test(pol.digest)) p.push({ path: `policies[${i}].digest`, message: 'expected sha256:<64 hex>' });
@@ -235,4 +235,9 @@ function ancestors(stages: readonly PlanStage[], id: string): Set<string> {
     stack.push(...(byId.get(d)?.dependsOn ?? []));
   }
   return seen;
+}
+
+/** Array.isArray without narrowing: inputs are typed, but may come from untrusted JSON. */
+function isArray(x: unknown): boolean {
+  return Array.isArray(x);
 }
