@@ -3,6 +3,9 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { RevokeSigningKeyHandler } from '../commands/keys/revoke-signing-key.handler.js';
 import { RotateSigningKeyHandler } from '../commands/keys/rotate-signing-key.handler.js';
+import { DECISION_COMMAND_HANDLERS } from '../commands/decisions/handlers.js';
+import { MANAGED_KEY_COMMAND_HANDLERS } from '../commands/mkeys/handlers.js';
+import { RUN_COMMAND_HANDLERS } from '../commands/runs/handlers.js';
 import type { Config } from '../config/config.js';
 import type { Ledger } from '../ledger/open-ledger.js';
 import { HealthController } from './health.controller.js';
@@ -22,6 +25,9 @@ export class AppModule {
         { provide: APP_FILTER, useClass: LedgerErrorFilter },
         RotateSigningKeyHandler,
         RevokeSigningKeyHandler,
+        ...RUN_COMMAND_HANDLERS,
+        ...DECISION_COMMAND_HANDLERS,
+        ...MANAGED_KEY_COMMAND_HANDLERS,
       ],
     };
   }
