@@ -12,6 +12,9 @@ import { IsModelApprovedHandler } from '../queries/models/is-model-approved.hand
 import { StoreEvidenceHandler } from '../commands/evidence/store-evidence.handler.js';
 import { FsEvidenceStore } from '../evidence/fs-evidence-store.js';
 import { join } from 'node:path';
+import { DECISION_COMMAND_HANDLERS } from '../commands/decisions/handlers.js';
+import { MANAGED_KEY_COMMAND_HANDLERS } from '../commands/mkeys/handlers.js';
+import { RUN_COMMAND_HANDLERS } from '../commands/runs/handlers.js';
 import type { Config } from '../config/config.js';
 import type { Ledger } from '../ledger/open-ledger.js';
 import { HealthController } from './health.controller.js';
@@ -42,6 +45,9 @@ export class AppModule {
         RevokeModelVersionHandler,
         RecordBatchManifestHandler,
         IsModelApprovedHandler,
+        ...RUN_COMMAND_HANDLERS,
+        ...DECISION_COMMAND_HANDLERS,
+        ...MANAGED_KEY_COMMAND_HANDLERS,
       ],
     };
   }
