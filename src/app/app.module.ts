@@ -3,6 +3,13 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { RevokeSigningKeyHandler } from '../commands/keys/revoke-signing-key.handler.js';
 import { RotateSigningKeyHandler } from '../commands/keys/rotate-signing-key.handler.js';
+import { DeprecateBlueprintHandler } from '../commands/blueprints/deprecate-blueprint.handler.js';
+import { RegisterBlueprintHandler } from '../commands/blueprints/register-blueprint.handler.js';
+import { ArchiveProjectHandler } from '../commands/projects/archive-project.handler.js';
+import { AttachBlueprintHandler } from '../commands/projects/attach-blueprint.handler.js';
+import { CreateProjectHandler } from '../commands/projects/create-project.handler.js';
+import { DetachBlueprintHandler } from '../commands/projects/detach-blueprint.handler.js';
+import { SetCryptoPipelineHandler } from '../commands/projects/set-crypto-pipeline.handler.js';
 import type { Config } from '../config/config.js';
 import type { Ledger } from '../ledger/open-ledger.js';
 import { HealthController } from './health.controller.js';
@@ -22,6 +29,13 @@ export class AppModule {
         { provide: APP_FILTER, useClass: LedgerErrorFilter },
         RotateSigningKeyHandler,
         RevokeSigningKeyHandler,
+        RegisterBlueprintHandler,
+        DeprecateBlueprintHandler,
+        CreateProjectHandler,
+        AttachBlueprintHandler,
+        DetachBlueprintHandler,
+        SetCryptoPipelineHandler,
+        ArchiveProjectHandler,
       ],
     };
   }
