@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
 /** blueprints/schema/blueprint.schema.json, from the repository root (src/ or dist/src/). */
-const SCHEMA_URL = [new URL('../../blueprints/schema/blueprint.schema.json', import.meta.url), new URL('../../../blueprints/schema/blueprint.schema.json', import.meta.url)];
+const SCHEMA_URL = [
+  new URL('../../blueprints/schema/blueprint.schema.json', import.meta.url),
+  new URL('../../../blueprints/schema/blueprint.schema.json', import.meta.url),
+];
 
 let compiled: ValidateFunction | undefined;
 

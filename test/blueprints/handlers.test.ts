@@ -75,15 +75,25 @@ describe('blueprint and project commands on a real ledger', () => {
       blueprint: { id: 'realtime-ml', version: 1, digest: repoBlueprint('realtime-ml').digest },
     });
     await new ArchiveProjectHandler(ledger()).execute(new ArchiveProjectCommand('ml-service-123', 'service retired', meta()));
-    await refusedWithNothingWritten('PROJECT_ARCHIVED', () => attach.execute(new AttachBlueprintCommand('ml-service-123', 'dev', 'realtime-ml', 1, meta())));
+    await refusedWithNothingWritten('PROJECT_ARCHIVED', () =>
+      attach.execute(new AttachBlueprintCommand('ml-service-123', 'dev', 'realtime-ml', 1, meta())),
+    );
   });
 
   it('refuses bad input with a typed error and writes nothing', async () => {
-    await new CreateProjectHandler(ledger()).execute(new CreateProjectCommand('api-7', 'Payments API', 'api', null, 'team:payments', meta()));
+    await new CreateProjectHandler(ledger()).execute(
+      new CreateProjectCommand('api-7', 'Payments API', 'api', null, 'team:payments', meta()),
+    );
     const attach = new AttachBlueprintHandler(ledger());
-    await refusedWithNothingWritten('UNKNOWN_BLUEPRINT_VERSION', () => attach.execute(new AttachBlueprintCommand('api-7', 'prod', 'api-secure', 9, meta())));
-    await refusedWithNothingWritten('BLUEPRINT_NOT_FOR_PROJECT_TYPE', () => attach.execute(new AttachBlueprintCommand('api-7', 'prod', 'ds-batch', 1, meta())));
-    await refusedWithNothingWritten('INVALID_PROJECT_ID', () => attach.execute(new AttachBlueprintCommand('API 7!', 'prod', 'api-secure', 1, meta())));
+    await refusedWithNothingWritten('UNKNOWN_BLUEPRINT_VERSION', () =>
+      attach.execute(new AttachBlueprintCommand('api-7', 'prod', 'api-secure', 9, meta())),
+    );
+    await refusedWithNothingWritten('BLUEPRINT_NOT_FOR_PROJECT_TYPE', () =>
+      attach.execute(new AttachBlueprintCommand('api-7', 'prod', 'ds-batch', 1, meta())),
+    );
+    await refusedWithNothingWritten('INVALID_PROJECT_ID', () =>
+      attach.execute(new AttachBlueprintCommand('API 7!', 'prod', 'api-secure', 1, meta())),
+    );
     await refusedWithNothingWritten('INVALID_PROJECT', () =>
       new CreateProjectHandler(ledger()).execute(new CreateProjectCommand('api-8', 'x', 'api', null, 'alice@example.com', meta())),
     );
@@ -93,9 +103,13 @@ describe('blueprint and project commands on a real ledger', () => {
   });
 
   it('deprecates a blueprint version; a deprecated version can no longer be attached', async () => {
-    const r = await new DeprecateBlueprintHandler(ledger()).execute(new DeprecateBlueprintCommand('ds-batch', 1, 'superseded by the data contract checks', null, meta()));
+    const r = await new DeprecateBlueprintHandler(ledger()).execute(
+      new DeprecateBlueprintCommand('ds-batch', 1, 'superseded by the data contract checks', null, meta()),
+    );
     assert.deepEqual(r, { recorded: true });
-    await new CreateProjectHandler(ledger()).execute(new CreateProjectCommand('etl-1', 'Nightly ETL', 'data-pipeline', null, 'team:data', meta()));
+    await new CreateProjectHandler(ledger()).execute(
+      new CreateProjectCommand('etl-1', 'Nightly ETL', 'data-pipeline', null, 'team:data', meta()),
+    );
     await refusedWithNothingWritten('BLUEPRINT_DEPRECATED', () =>
       new AttachBlueprintHandler(ledger()).execute(new AttachBlueprintCommand('etl-1', 'prod', 'ds-batch', 1, meta())),
     );

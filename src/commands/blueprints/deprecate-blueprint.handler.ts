@@ -13,9 +13,11 @@ export class DeprecateBlueprintHandler implements ICommandHandler<DeprecateBluep
 
   async execute(c: DeprecateBlueprintCommand): Promise<{ recorded: boolean }> {
     if (!BLUEPRINT_ID.test(c.blueprintId)) {
-      throw new ValidationError('INVALID_BLUEPRINT_ID', `blueprint id "${c.blueprintId.slice(0, 64)}" is invalid: expected a lowercase id like ds-batch`, [
-        { path: 'blueprintId', message: 'expected [a-z][a-z0-9-]{1,63}' },
-      ]);
+      throw new ValidationError(
+        'INVALID_BLUEPRINT_ID',
+        `blueprint id "${c.blueprintId.slice(0, 64)}" is invalid: expected a lowercase id like ds-batch`,
+        [{ path: 'blueprintId', message: 'expected [a-z][a-z0-9-]{1,63}' }],
+      );
     }
     const r = await this.ledger.writer.execute(
       blueprintStream(c.blueprintId),

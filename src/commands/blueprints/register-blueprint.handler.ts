@@ -11,7 +11,12 @@ export class RegisterBlueprintHandler implements ICommandHandler<RegisterBluepri
   constructor(@Inject(LEDGER) private readonly ledger: Pick<Ledger, 'writer'>) {}
 
   async execute({ definition, meta }: RegisterBlueprintCommand): Promise<RegisterBlueprintResult> {
-    const r = await this.ledger.writer.execute(blueprintStream(definition.id), blueprintDecider, { type: 'RegisterBlueprintVersion', definition }, meta);
+    const r = await this.ledger.writer.execute(
+      blueprintStream(definition.id),
+      blueprintDecider,
+      { type: 'RegisterBlueprintVersion', definition },
+      meta,
+    );
     return {
       blueprintId: definition.id,
       version: definition.version,

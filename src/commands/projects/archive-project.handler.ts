@@ -11,7 +11,12 @@ export class ArchiveProjectHandler implements ICommandHandler<ArchiveProjectComm
   constructor(@Inject(LEDGER) private readonly ledger: Pick<Ledger, 'writer'>) {}
 
   async execute(c: ArchiveProjectCommand): Promise<{ recorded: boolean }> {
-    const r = await this.ledger.writer.execute(projectStreamFor(c.projectId), projectDecider, { type: 'ArchiveProject', reason: c.reason }, c.meta);
+    const r = await this.ledger.writer.execute(
+      projectStreamFor(c.projectId),
+      projectDecider,
+      { type: 'ArchiveProject', reason: c.reason },
+      c.meta,
+    );
     return { recorded: r.events.length > 0 };
   }
 }

@@ -14,7 +14,12 @@ export class AttachBlueprintHandler implements ICommandHandler<AttachBlueprintCo
   async execute(c: AttachBlueprintCommand): Promise<{ recorded: boolean; digest: string }> {
     const stream = projectStreamFor(c.projectId);
     const blueprint = await blueprintFacts(this.ledger.store, c.blueprintId, c.blueprintVersion);
-    const r = await this.ledger.writer.execute(stream, projectDecider, { type: 'AttachBlueprint', environment: c.environment, blueprint }, c.meta);
+    const r = await this.ledger.writer.execute(
+      stream,
+      projectDecider,
+      { type: 'AttachBlueprint', environment: c.environment, blueprint },
+      c.meta,
+    );
     return { recorded: r.events.length > 0, digest: blueprint.digest };
   }
 }

@@ -14,7 +14,14 @@ export class CreateProjectHandler implements ICommandHandler<CreateProjectComman
     const r = await this.ledger.writer.execute(
       projectStreamFor(c.projectId),
       projectDecider,
-      { type: 'CreateProject', projectId: c.projectId, name: c.name, projectType: c.projectType, repository: c.repository, ownerId: c.ownerId },
+      {
+        type: 'CreateProject',
+        projectId: c.projectId,
+        name: c.name,
+        projectType: c.projectType,
+        repository: c.repository,
+        ownerId: c.ownerId,
+      },
       c.meta,
     );
     return { recorded: r.events.length > 0 };

@@ -11,7 +11,12 @@ export class DetachBlueprintHandler implements ICommandHandler<DetachBlueprintCo
   constructor(@Inject(LEDGER) private readonly ledger: Pick<Ledger, 'writer'>) {}
 
   async execute(c: DetachBlueprintCommand): Promise<{ recorded: boolean }> {
-    const r = await this.ledger.writer.execute(projectStreamFor(c.projectId), projectDecider, { type: 'DetachBlueprint', environment: c.environment }, c.meta);
+    const r = await this.ledger.writer.execute(
+      projectStreamFor(c.projectId),
+      projectDecider,
+      { type: 'DetachBlueprint', environment: c.environment },
+      c.meta,
+    );
     return { recorded: r.events.length > 0 };
   }
 }
