@@ -15,6 +15,13 @@ import { join } from 'node:path';
 import { DECISION_COMMAND_HANDLERS } from '../commands/decisions/handlers.js';
 import { MANAGED_KEY_COMMAND_HANDLERS } from '../commands/mkeys/handlers.js';
 import { RUN_COMMAND_HANDLERS } from '../commands/runs/handlers.js';
+import { DeprecateBlueprintHandler } from '../commands/blueprints/deprecate-blueprint.handler.js';
+import { RegisterBlueprintHandler } from '../commands/blueprints/register-blueprint.handler.js';
+import { ArchiveProjectHandler } from '../commands/projects/archive-project.handler.js';
+import { AttachBlueprintHandler } from '../commands/projects/attach-blueprint.handler.js';
+import { CreateProjectHandler } from '../commands/projects/create-project.handler.js';
+import { DetachBlueprintHandler } from '../commands/projects/detach-blueprint.handler.js';
+import { SetCryptoPipelineHandler } from '../commands/projects/set-crypto-pipeline.handler.js';
 import type { Config } from '../config/config.js';
 import type { Ledger } from '../ledger/open-ledger.js';
 import { HealthController } from './health.controller.js';
@@ -48,6 +55,13 @@ export class AppModule {
         ...RUN_COMMAND_HANDLERS,
         ...DECISION_COMMAND_HANDLERS,
         ...MANAGED_KEY_COMMAND_HANDLERS,
+        RegisterBlueprintHandler,
+        DeprecateBlueprintHandler,
+        CreateProjectHandler,
+        AttachBlueprintHandler,
+        DetachBlueprintHandler,
+        SetCryptoPipelineHandler,
+        ArchiveProjectHandler,
       ],
     };
   }

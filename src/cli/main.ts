@@ -7,6 +7,7 @@ import { initCommand } from './commands/init.js';
 import { keysCommand } from './commands/keys.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
+import { blueprintsCommand } from './commands/blueprints.js';
 import { stdio, type Output } from './context.js';
 
 const HELP = `qledger: the Quality Ledger service and its operator commands
@@ -18,6 +19,7 @@ Commands:
   serve      run the HTTP service (health probes at /health/live and /health/ready)
   keys       list, rotate or revoke the ledger's signing keys
   status     show the ledger's database, origin, trust root and size
+  blueprints validate quality blueprints (YAML) or register them in the ledger
 
 Run qledger <command> --help for a command's options.`;
 
@@ -26,6 +28,7 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Output) => Promise<
   serve: serveCommand,
   keys: keysCommand,
   status: statusCommand,
+  blueprints: blueprintsCommand,
 };
 
 async function run(argv: readonly string[], io: Output = stdio): Promise<number> {
