@@ -19,6 +19,12 @@ export interface Config {
   readonly devInsecureKeys: boolean;
   readonly maxEventBytes: number;
   readonly logLevel: LogLevel;
+  /** The sealer emits a checkpoint once this many leaves are not yet covered... */
+  readonly checkpointEveryEvents: number;
+  /** ...or when the oldest uncovered leaf has waited this long (ms). */
+  readonly checkpointIntervalMs: number;
+  /** How long the sealer's lease lasts without renewal (ms); a standby takes over after it. */
+  readonly sealerLeaseMs: number;
 }
 
 /** One wrong setting: its name, what is expected, what was given. */
@@ -49,6 +55,9 @@ const KNOWN = [
   'QLEDGER_DEV_INSECURE_KEYS',
   'QLEDGER_MAX_EVENT_BYTES',
   'QLEDGER_LOG_LEVEL',
+  'QLEDGER_CHECKPOINT_EVERY_EVENTS',
+  'QLEDGER_CHECKPOINT_INTERVAL_MS',
+  'QLEDGER_SEALER_LEASE_MS',
 ] as const;
 
 /**
@@ -102,6 +111,9 @@ export function loadConfig(env: Source = process.env, overrides: Partial<Config>
     devInsecureKeys: bool(src, 'QLEDGER_DEV_INSECURE_KEYS', false),
     maxEventBytes: int(src, 'QLEDGER_MAX_EVENT_BYTES', 1024 * 1024, 1024, 16 * 1024 * 1024),
     logLevel: oneOf(src, 'QLEDGER_LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
+    checkpointEveryEvents: int(src, 'QLEDGER_CHECKPOINT_EVERY_EVENTS', 1000, 1, 10_000_000),
+    checkpointIntervalMs: int(src, 'QLEDGER_CHECKPOINT_INTERVAL_MS', 10_000, 50, 86_400_000),
+    sealerLeaseMs: int(src, 'QLEDGER_SEALER_LEASE_MS', 15_000, 300, 600_000),
     ...overrides,
   };
 }
