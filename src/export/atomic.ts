@@ -7,7 +7,10 @@ import { IllegalState } from '../domain/errors.js';
 /** Fails with one clear line when the target exists: an export never overwrites anything. */
 export async function refuseExisting(target: string): Promise<void> {
   if (await exists(target)) {
-    throw new IllegalState('EXPORT_TARGET_EXISTS', `${target} already exists: choose a new path or remove it first (an export never overwrites)`);
+    throw new IllegalState(
+      'EXPORT_TARGET_EXISTS',
+      `${target} already exists: choose a new path or remove it first (an export never overwrites)`,
+    );
   }
 }
 

@@ -107,7 +107,7 @@ export async function writeExport(options: ExportOptions): Promise<ExportResult>
     let lastCheckpoint: LastCheckpoint | null = null;
     try {
       let leaf = 0;
-      for (let from = 0; from < head; ) {
+      for (let from = 0; from < head;) {
         const page = await options.store.readAll({ fromPosition: from, maxCount: Math.min(pageSize, head - from) });
         if (page.length === 0) throw new Error(`the global log ends at position ${from}, below its head ${head}`);
         for (const r of page) {

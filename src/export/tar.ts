@@ -42,7 +42,8 @@ export async function writeTarGz(out: string, entries: readonly TarEntry[], mtim
 /** One ustar header block. */
 export function header(name: string, size: number, mtimeSeconds: number): Buffer {
   const nameBytes = Buffer.from(name, 'utf8');
-  if (nameBytes.length > 100 || !/^[\x21-\x7e]+$/.test(name)) throw new Error(`tar entry name "${name}" must be 1-100 printable ASCII characters`);
+  if (nameBytes.length > 100 || !/^[\x21-\x7e]+$/.test(name))
+    throw new Error(`tar entry name "${name}" must be 1-100 printable ASCII characters`);
   const h = Buffer.alloc(BLOCK);
   nameBytes.copy(h, 0);
   h.write('0000644\0', 100, 'ascii'); // mode

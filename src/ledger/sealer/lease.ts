@@ -86,10 +86,11 @@ export class Lease {
     if (this.epochValue === undefined) return;
     const epoch = this.epochValue;
     this.epochValue = undefined;
-    await this.options.pool.query(
-      `UPDATE ql_leases SET expires_at = clock_timestamp() WHERE name = $1 AND holder = $2 AND epoch = $3`,
-      [this.options.name, this.options.holder, epoch],
-    );
+    await this.options.pool.query(`UPDATE ql_leases SET expires_at = clock_timestamp() WHERE name = $1 AND holder = $2 AND epoch = $3`, [
+      this.options.name,
+      this.options.holder,
+      epoch,
+    ]);
   }
 
   /** Who holds the lease now, if anyone. */

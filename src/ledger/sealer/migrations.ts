@@ -20,6 +20,7 @@ CREATE TABLE ql_leases (
 CREATE TABLE ql_merkle_leaves (
   leaf_index bigint PRIMARY KEY CHECK (leaf_index >= 0),
   position   bigint NOT NULL UNIQUE,
+  event_id   uuid   NOT NULL UNIQUE,
   hash       bytea  NOT NULL CHECK (length(hash) = 32)
 );
 -- Every complete (perfect, aligned) subtree above the leaves: node (level, idx) covers leaves
