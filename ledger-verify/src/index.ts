@@ -3,7 +3,7 @@
 export { FormatError, type FormatErrorCode } from './errors.js';
 export { canonicalize, canonicalizeRfc8785, assertIJson, serializeNumber, MAX_DEPTH } from './jcs.js';
 export { parseJsonStrict } from './json-strict.js';
-export { bytesToHex, hexToBytes, bytesToBase64url, base64urlToBytes } from './encoding.js';
+export { bytesToHex, hexToBytes, bytesToBase64url, base64urlToBytes, bytesToBase64, base64ToBytes } from './encoding.js';
 
 export { ed25519, ed25519Node, ed25519Noble, checkPublicKey, type Ed25519, type KeyRejection } from './crypto/ed25519.js';
 export { sha256 } from './crypto/sha.js';
@@ -65,3 +65,55 @@ export type {
   Rule,
   Where,
 } from './verify/report.js';
+
+export {
+  HASH_SIZE,
+  leafHash,
+  nodeHash,
+  emptyRoot,
+  merkleRoot,
+  CompactTree,
+  inclusionProof,
+  consistencyProof,
+  inclusionProofAsync,
+  consistencyProofAsync,
+  inclusionProofRanges,
+  consistencyProofRanges,
+  leafArrayHashAt,
+  verifyInclusion,
+  verifyConsistency,
+  rootFromInclusionProof,
+  type HashAt,
+  type HashAtAsync,
+  type NodeId,
+  type ProofRange,
+} from './merkle/index.js';
+export {
+  NOTE_ALG_ED25519,
+  MAX_NOTE_BYTES,
+  isValidKeyName,
+  noteKeyId,
+  noteVerifierKey,
+  parseNoteVerifierKey,
+  toNoteVerifierKey,
+  noteSignatureLine,
+  noteSigningMessage,
+  formatSignedNote,
+  signNote,
+  openNote,
+  verifyNote,
+  formatCheckpoint,
+  parseCheckpoint,
+  verifyCheckpointNote,
+  type NoteSignature,
+  type OpenedNote,
+  type NoteSigner,
+  type NoteVerifierKey,
+  type NoteVerifyFailure,
+  type NoteVerifyResult,
+  type Checkpoint,
+  type CheckpointInput,
+  type CheckpointVerifyFailure,
+  type CheckpointVerifyResult,
+  type VerifyCheckpointOptions,
+} from './note/index.js';
