@@ -7,6 +7,9 @@ import { initCommand } from './commands/init.js';
 import { keysCommand } from './commands/keys.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
+import { checkpointCommand } from './commands/checkpoint.js';
+import { exportCommand } from './commands/export.js';
+import { proofCommand } from './commands/proof.js';
 import { stdio, type Output } from './context.js';
 
 const HELP = `qledger: the Quality Ledger service and its operator commands
@@ -18,6 +21,9 @@ Commands:
   serve      run the HTTP service (health probes at /health/live and /health/ready)
   keys       list, rotate or revoke the ledger's signing keys
   status     show the ledger's database, origin, trust root and size
+  checkpoint seal a signed Merkle checkpoint of the log now
+  export     write the full export (events, checkpoints, manifest) for offline verification
+  proof      print inclusion and consistency proofs against checkpoints (JSON)
 
 Run qledger <command> --help for a command's options.`;
 
@@ -26,6 +32,9 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Output) => Promise<
   serve: serveCommand,
   keys: keysCommand,
   status: statusCommand,
+  checkpoint: checkpointCommand,
+  export: exportCommand,
+  proof: proofCommand,
 };
 
 async function run(argv: readonly string[], io: Output = stdio): Promise<number> {
