@@ -81,9 +81,11 @@ export function noteVerifierKey(name: string, publicKey: Uint8Array): string {
 /** Parses a verifier key string; checks that its key id matches its name and key. */
 export function parseNoteVerifierKey(vkey: string): NoteVerifierKey {
   if (typeof vkey !== 'string') throw new FormatError('MALFORMED_NOTE', 'a verifier key is a string');
-  const parts = vkey.split('+');
-  if (parts.length !== 3) throw new FormatError('MALFORMED_NOTE', 'a verifier key is "<name>+<8 hex>+<base64 key>"');
-  const [name, hash, key] = parts as [string, string, string];
+  // The base64 key itself may contain '+': split at the first two only (as Go does).
+  const a = vkey.indexOf('+');
+  const b = a < 0 ? -1 : vkey.indexOf('+', a + 1);
+  if (b < 0) throw new FormatError('MALFORMED_NOTE', 'a verifier key is "<name>+<8 hex>+<base64 key>"');
+  const [name, hash, key] = [vkey.slice(0, a), vkey.slice(a + 1, b), vkey.slice(b + 1)];
   if (!isValidKeyName(name) || !/^[0-9a-f]{8}$/.test(hash))
     throw new FormatError('MALFORMED_NOTE', 'a verifier key is "<name>+<8 hex>+<base64 key>"');
   const raw = base64ToBytes(key);
