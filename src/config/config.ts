@@ -92,10 +92,11 @@ export function loadConfig(env: Source = process.env, overrides: Partial<Config>
     throw new ConfigError('QLEDGER_PG_URL', 'a PostgreSQL URL like postgresql://user:password@host:5432/db', redactUrl(pgUrl));
   }
   const origin = src['QLEDGER_ORIGIN'];
-  if (origin !== undefined && !/^[\x21-\x7e]{1,200}$/.test(origin)) {
+  // No "+": the origin is also the checkpoints' signed-note key name (C2SP), where "+" is reserved.
+  if (origin !== undefined && !/^[\x21-\x2a\x2c-\x7e]{1,200}$/.test(origin)) {
     throw new ConfigError(
       'QLEDGER_ORIGIN',
-      'a non-empty origin of printable ASCII without spaces, e.g. ledger.example.com/quality',
+      'a non-empty origin of printable ASCII without spaces or "+", e.g. ledger.example.com/quality',
       origin,
     );
   }

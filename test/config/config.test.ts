@@ -41,6 +41,7 @@ describe('configuration', () => {
     fails({ QLEDGER_KEY_PASSPHRASE: 'short' }, 'QLEDGER_KEY_PASSPHRASE', /at least 12/);
     fails({ QLEDGER_KEY_PASSPHRASE_FILE: '/nonexistent/pass' }, 'QLEDGER_KEY_PASSPHRASE_FILE', /readable file/);
     fails({ QLEDGER_ORIGIN: 'has space' }, 'QLEDGER_ORIGIN', /printable ASCII/);
+    fails({ QLEDGER_ORIGIN: 'a+b' }, 'QLEDGER_ORIGIN', /without spaces or "\+"/);
     fails({ QLEDGER_CONFIG: '/nonexistent.json' }, 'QLEDGER_CONFIG', /existing file/);
     fails({ QLEDGER_CHECKPOINT_EVERY_EVENTS: '0' }, 'QLEDGER_CHECKPOINT_EVERY_EVENTS', /integer from 1 to 10000000/);
     fails({ QLEDGER_CHECKPOINT_INTERVAL_MS: '1s' }, 'QLEDGER_CHECKPOINT_INTERVAL_MS', /integer from 50/);

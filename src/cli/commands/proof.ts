@@ -36,7 +36,8 @@ export async function proofCommand(argv: readonly string[], io: Output): Promise
   const num = (name: string): number | undefined => {
     const raw = args.values[name];
     if (raw === undefined) return undefined;
-    if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw)) throw new UsageError(`--${name} must be a non-negative integer (got "${String(raw)}")`);
+    if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw))
+      throw new UsageError(`--${name} must be a non-negative integer (got "${String(raw)}")`);
     return Number(raw);
   };
   const limit = num('limit');
@@ -57,7 +58,8 @@ export async function proofCommand(argv: readonly string[], io: Output): Promise
       const proofs = new ProofService(ledger.store, await MerkleStore.open(ledger.pool));
       let result: unknown;
       if (sub === 'checkpoints') result = await proofs.listCheckpoints(limit === undefined ? {} : { limit });
-      else if (sub === 'inclusion') result = await proofs.inclusion(typeof event === 'string' ? { eventId: event } : { leafIndex: leaf as number }, size);
+      else if (sub === 'inclusion')
+        result = await proofs.inclusion(typeof event === 'string' ? { eventId: event } : { leafIndex: leaf as number }, size);
       else result = await proofs.consistency(from as number, to);
       io.out(JSON.stringify(result, null, 2));
       return 0;
