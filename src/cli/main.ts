@@ -10,6 +10,7 @@ import { statusCommand } from './commands/status.js';
 import { checkpointCommand } from './commands/checkpoint.js';
 import { exportCommand } from './commands/export.js';
 import { proofCommand } from './commands/proof.js';
+import { verifyCommand } from './commands/verify.js';
 import { stdio, type Output } from './context.js';
 
 const HELP = `qledger: the Quality Ledger service and its operator commands
@@ -24,6 +25,7 @@ Commands:
   checkpoint seal a signed Merkle checkpoint of the log now
   export     write the full export (events, checkpoints, manifest) for offline verification
   proof      print inclusion and consistency proofs against checkpoints (JSON)
+  verify     run the offline verifier's checks against the live store
 
 Run qledger <command> --help for a command's options.`;
 
@@ -35,6 +37,7 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Output) => Promise<
   checkpoint: checkpointCommand,
   export: exportCommand,
   proof: proofCommand,
+  verify: verifyCommand,
 };
 
 async function run(argv: readonly string[], io: Output = stdio): Promise<number> {
