@@ -88,6 +88,12 @@ class NdjsonOut {
   }
 }
 
+/** The path an export writes: DIR, or with `tar` DIR.tar.gz (DIR itself when it already ends in .tar.gz). */
+export function exportTarget(out: string, tar: boolean): string {
+  const dir = resolve(out);
+  return tar && !dir.endsWith('.tar.gz') ? `${dir}.tar.gz` : dir;
+}
+
 /**
  * Writes the full export (docs/ledger-format.md, section "Full export"): the global log up to
  * the head at the start, read page by page (constant memory), into a temporary directory next
@@ -95,8 +101,7 @@ class NdjsonOut {
  */
 export async function writeExport(options: ExportOptions): Promise<ExportResult> {
   const tar = options.tar ?? false;
-  const dirTarget = resolve(options.out);
-  const target = tar ? (dirTarget.endsWith('.tar.gz') ? dirTarget : `${dirTarget}.tar.gz`) : dirTarget;
+  const target = exportTarget(options.out, tar);
   await refuseExisting(target);
   const head = await options.store.headPosition();
   const pageSize = options.pageSize ?? 500;

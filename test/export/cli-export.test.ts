@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,9 @@ describe('qledger checkpoint, export, proof, verify', () => {
     assert.match(cp.out, /^checkpoint: size 2 root [A-Za-z0-9+/]{43}= \(event [0-9a-f-]{36}\)$/m);
     const again = cli(['checkpoint'], env);
     assert.match(again.out, /nothing to seal/);
+    const status = cli(['status'], env);
+    assert.match(status.out, /^checkpoints: +1 \(latest: size 2, /m);
+    assert.match(status.out, /^sealer: +not running$/m);
 
     const out = join(mkdtempSync(join(tmpdir(), 'qledger-cli-out-')), 'audit');
     const ex = cli(['export', '--out', out], env);
@@ -68,5 +72,40 @@ describe('qledger checkpoint, export, proof, verify', () => {
     assert.equal((JSON.parse(verified.out) as { ok: boolean }).ok, true);
     const wrongRoot = cli(['verify', '--trust-root', 'f'.repeat(32)], env);
     assert.equal(wrongRoot.code, 1, wrongRoot.out);
+  });
+
+  it('serve runs the sealer: it seals on its own, and qledger checkpoint meanwhile answers SEALER_BUSY', async () => {
+    const env = {
+      QLEDGER_DATA_DIR: mkdtempSync(join(tmpdir(), 'qledger-cli-serve-')),
+      QLEDGER_KEY_PASSPHRASE: 'cli serve passphrase',
+      QLEDGER_CHECKPOINT_INTERVAL_MS: '200',
+    };
+    const child = spawn(process.execPath, [MAIN, 'serve'], {
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines: string[] = [];
+    createInterface({ input: child.stderr }).on('line', (l) => lines.push(l));
+    createInterface({ input: child.stdout }).on('line', (l) => lines.push(l));
+    const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    try {
+      const end = Date.now() + 60_000;
+      while (!lines.some((l) => /^qledger: sealer: checkpoint 1 /.test(l))) {
+        if (Date.now() > end || child.exitCode !== null) assert.fail(`no checkpoint from serve:\n${lines.join('\n')}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(lines.some((l) => /^qledger: sealer: active \(/.test(l)));
+      const busy = cli(['checkpoint'], env);
+      assert.equal(busy.code, 1);
+      assert.match(busy.err, /the sealer is running in .* \[SEALER_BUSY\]$/m);
+      const out = join(mkdtempSync(join(tmpdir(), 'qledger-cli-out-')), 'live');
+      const ex = cli(['export', '--out', out, '--tar'], env);
+      assert.equal(ex.code, 0, ex.err);
+      assert.match(ex.err, /warning: no checkpoint sealed before the export .*\[SEALER_BUSY\]/);
+      assert.match(ex.out, /exported 1 events and 1 checkpoints to .*live\.tar\.gz \(the last checkpoint covers 1 of them\)/);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 });

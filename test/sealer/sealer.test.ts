@@ -222,5 +222,30 @@ describe('Merkle sealer', () => {
       (e: unknown) => e instanceof LedgerError && e.code === 'CHECKPOINT_FORK' && /sealing stopped/.test(e.message),
     );
     assert.equal(await fx.store.streamRevision(CHECKPOINT_STREAM), before, 'no checkpoint written');
+
+    // A running sealer that meets the same fork stops, says so, and writes nothing either.
+    const logs: string[] = [];
+    const sealer = new Sealer({
+      store: fx.store,
+      pool: db.pool,
+      signing: fx.keyRing,
+      everyEvents: 1,
+      intervalMs: 100,
+      leaseMs: 900,
+      log: (l) => logs.push(l),
+    });
+    try {
+      sealer.start();
+      await until('the sealer fails', () => sealer.role === 'failed');
+      assert.match(sealer.status().error ?? '', /\[CHECKPOINT_FORK\]$/);
+      assert.ok(
+        logs.some((l) => /^sealer: STOPPED: .*sealing stopped/.test(l)),
+        logs.join('\n'),
+      );
+      assert.equal(await fx.store.streamRevision(CHECKPOINT_STREAM), before, 'no checkpoint written');
+    } finally {
+      await sealer.stop();
+    }
+    assert.equal(sealer.role, 'failed', 'stopping keeps the failure visible');
   });
 });

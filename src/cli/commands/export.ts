@@ -1,5 +1,6 @@
 import { LedgerError } from '../../domain/errors.js';
-import { writeExport } from '../../export/export-writer.js';
+import { refuseExisting } from '../../export/atomic.js';
+import { exportTarget, writeExport } from '../../export/export-writer.js';
 import { COMMON_HELP, COMMON_OPTIONS, parse } from '../args.js';
 import { UsageError } from '../cli-error.js';
 import { configFrom, withLedger, type Output } from '../context.js';
@@ -33,6 +34,7 @@ export async function exportCommand(argv: readonly string[], io: Output, tty: bo
   if (typeof out !== 'string' || out === '') throw new UsageError('qledger export needs --out DIR (a path that does not exist yet)');
   if (args.positionals.length > 0) throw new UsageError(`qledger export takes no arguments (got "${args.positionals[0]}"): use --out DIR`);
   const config = configFrom(args);
+  await refuseExisting(exportTarget(out, args.values['tar'] === true)); // before starting anything
   return withLedger(
     config,
     io,

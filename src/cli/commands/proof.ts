@@ -1,5 +1,3 @@
-import { ProofService } from '../../ledger/proofs/proof-service.js';
-import { MerkleStore } from '../../ledger/sealer/merkle-store.js';
 import { COMMON_HELP, COMMON_OPTIONS, parse } from '../args.js';
 import { UsageError } from '../cli-error.js';
 import { configFrom, withLedger, type Output } from '../context.js';
@@ -55,7 +53,7 @@ export async function proofCommand(argv: readonly string[], io: Output): Promise
     config,
     io,
     async (ledger) => {
-      const proofs = new ProofService(ledger.store, await MerkleStore.open(ledger.pool));
+      const proofs = ledger.proofs;
       let result: unknown;
       if (sub === 'checkpoints') result = await proofs.listCheckpoints(limit === undefined ? {} : { limit });
       else if (sub === 'inclusion')

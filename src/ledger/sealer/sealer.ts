@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
-import { IllegalState } from '../../domain/errors.js';
+import { IllegalState, LedgerError } from '../../domain/errors.js';
 import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import type { SigningContext } from '../ledger-writer.js';
 import { CheckpointEngine, SealerForkError, type SealedCheckpoint } from './checkpoint-engine.js';
@@ -93,7 +93,8 @@ export class Sealer {
 
   private fail(e: unknown): void {
     this.roleValue = 'failed';
-    this.error = e instanceof Error ? e.message : String(e);
+    const code = e instanceof LedgerError ? ` [${e.code}]` : '';
+    this.error = `${e instanceof Error ? e.message : String(e)}${code}`;
     this.log(`sealer: STOPPED: ${this.error}`);
   }
 
