@@ -1,4 +1,12 @@
-import { base64ToBytes, bytesToBase64, consistencyProofAsync, inclusionProofAsync, type EventEnvelope } from 'ledger-verify';
+import {
+  base64ToBytes,
+  bytesToBase64,
+  consistencyProof,
+  consistencyProofRanges,
+  inclusionProof,
+  inclusionProofRanges,
+  type EventEnvelope,
+} from 'ledger-verify';
 import { CHECKPOINT_STREAM } from '../../domain/checkpoints/checkpoints.js';
 import { NotFound, ValidationError } from '../../domain/errors.js';
 import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
@@ -103,7 +111,8 @@ export class ProofService {
         `${what} (leaf ${leaf.index}) is not covered by the checkpoint of size ${checkpoint.size}: wait for the next checkpoint`,
       );
     }
-    const proof = await inclusionProofAsync(leaf.index, checkpoint.size, (l, i) => this.merkle.hashAt(l, i));
+    const nodes = inclusionProofRanges(leaf.index, checkpoint.size).flatMap((r) => r.nodes);
+    const proof = inclusionProof(leaf.index, checkpoint.size, await this.merkle.hashesAt(nodes));
     const [event] = await this.store.readAll({ fromPosition: leaf.position, maxCount: 1 });
     return {
       leafIndex: leaf.index,
@@ -128,7 +137,8 @@ export class ProofService {
         [{ path: 'fromSize', message: 'expected <= toSize' }],
       );
     }
-    const proof = await consistencyProofAsync(from.size, to.size, (l, i) => this.merkle.hashAt(l, i));
+    const nodes = consistencyProofRanges(from.size, to.size).flatMap((r) => r.nodes);
+    const proof = consistencyProof(from.size, to.size, await this.merkle.hashesAt(nodes));
     return { from, to, proof: proof.map(bytesToBase64) };
   }
 }

@@ -2,7 +2,8 @@ import {
   base64ToBytes,
   bytesToBase64,
   CompactTree,
-  consistencyProofAsync,
+  consistencyProof,
+  consistencyProofRanges,
   formatCheckpoint,
   formatSignedNote,
   leafHash,
@@ -194,7 +195,8 @@ export class CheckpointEngine {
       const root = CompactTree.restore(size, this.frontier).root();
       if (this.last) {
         const m = this.last.size;
-        const proof = await consistencyProofAsync(m, size, (level, index) => this.deps.merkle.hashAt(level, index));
+        const nodes = consistencyProofRanges(m, size).flatMap((r) => r.nodes);
+        const proof = consistencyProof(m, size, await this.deps.merkle.hashesAt(nodes));
         if (!verifyConsistency(m, size, this.last.root, root, proof)) {
           throw new SealerForkError(
             `the tree of size ${size} is not consistent with the checkpoint of size ${m}: the log was forked or changed; sealing stopped`,

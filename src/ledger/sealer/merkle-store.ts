@@ -53,6 +53,34 @@ export class MerkleStore {
     return new Uint8Array(h);
   }
 
+  /**
+   * Hashes of many perfect subtrees in one round trip, as a synchronous `(level, index) => hash`
+   * provider for ledger-verify's proof functions. A missing node is MERKLE_NODE_MISSING.
+   */
+  async hashesAt(
+    nodes: readonly { readonly level: number; readonly index: number }[],
+  ): Promise<(level: number, index: number) => Uint8Array> {
+    const leaves = nodes.filter((n) => n.level === 0).map((n) => n.index);
+    const inner = nodes.filter((n) => n.level > 0);
+    const { rows } = await this.pool.query<{ level: number; idx: string; hash: Buffer }>(
+      `SELECT 0 AS level, leaf_index AS idx, hash FROM ql_merkle_leaves WHERE leaf_index = ANY($1::bigint[])
+       UNION ALL
+       SELECT n.level, n.idx, n.hash FROM ql_merkle_nodes n
+         JOIN unnest($2::smallint[], $3::bigint[]) AS w(level, idx) ON n.level = w.level AND n.idx = w.idx`,
+      [leaves, inner.map((n) => n.level), inner.map((n) => n.index)],
+    );
+    const found = new Map(rows.map((r) => [`${r.level}:${r.idx}`, new Uint8Array(r.hash)]));
+    return (level, index) => {
+      const h = found.get(`${level}:${index}`);
+      if (!h)
+        throw new NotFound(
+          'MERKLE_NODE_MISSING',
+          `the Merkle tree has no node at level ${level}, index ${index}: the sealer has not reached it yet`,
+        );
+      return h;
+    };
+  }
+
   /** Roots of the perfect subtrees of a tree of `size` leaves, largest first (CompactTree state). */
   async frontier(size: number): Promise<Uint8Array[]> {
     const out: Uint8Array[] = [];
