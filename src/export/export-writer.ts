@@ -1,13 +1,12 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { canonicalize } from 'ledger-verify';
+import { EXPORT_FORMAT, formatManifest, type ExportManifest } from 'ledger-verify';
 import { CHECKPOINT_STREAM } from '../domain/checkpoints/checkpoints.js';
 import type { EventStore } from '../eventstore/port.js';
 import { publishDir, publishFile, refuseExisting, removeQuietly, tempDirNextTo } from './atomic.js';
+import { checkpointLine, eventLine } from './live-source.js';
 import { writeTarGz } from './tar.js';
-
-export const EXPORT_FORMAT = 'qledger-export/1';
 
 export interface ExportOptions {
   readonly store: EventStore;
@@ -22,22 +21,7 @@ export interface ExportOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-export interface LastCheckpoint {
-  readonly size: number;
-  readonly rootHash: string;
-  readonly eventId: string;
-}
-
-export interface ExportManifest {
-  readonly format: typeof EXPORT_FORMAT;
-  readonly origin: string;
-  readonly trustRoot: string;
-  readonly exportedAt: string;
-  readonly counts: { readonly events: number; readonly checkpoints: number };
-  readonly head: { readonly position: number };
-  readonly lastCheckpoint: LastCheckpoint | null;
-  readonly files: Record<'events.ndjson' | 'checkpoints.ndjson', { readonly sha256: string; readonly bytes: number }>;
-}
+export type { ExportManifest };
 
 export interface ExportResult {
   /** The directory or archive written. */
@@ -109,21 +93,19 @@ export async function writeExport(options: ExportOptions): Promise<ExportResult>
   try {
     const events = await NdjsonOut.create(join(tmp, 'events.ndjson'));
     const checkpoints = await NdjsonOut.create(join(tmp, 'checkpoints.ndjson'));
-    let lastCheckpoint: LastCheckpoint | null = null;
+    let lastCheckpoint: ExportManifest['lastCheckpoint'] = null;
     try {
       let leaf = 0;
       for (let from = 0; from < head;) {
         const page = await options.store.readAll({ fromPosition: from, maxCount: Math.min(pageSize, head - from) });
         if (page.length === 0) throw new Error(`the global log ends at position ${from}, below its head ${head}`);
         for (const r of page) {
-          // The stored text is the canonical JSON of the sealed envelope (decision 0006), so the
-          // line is canonical too: members "event" < "leaf" < "position".
           if (r.stream === CHECKPOINT_STREAM) {
-            await checkpoints.line(`{"event":${r.data},"position":${r.position}}`);
+            await checkpoints.line(checkpointLine(r.data, r.position));
             const e = JSON.parse(r.data) as { id: string; data: { size: number; root: string } };
             lastCheckpoint = { size: e.data.size, rootHash: e.data.root, eventId: e.id };
           } else {
-            await events.line(`{"event":${r.data},"leaf":${leaf},"position":${r.position}}`);
+            await events.line(eventLine(r.data, leaf, r.position));
             leaf++;
           }
         }
@@ -149,7 +131,7 @@ export async function writeExport(options: ExportOptions): Promise<ExportResult>
     };
     const mfh = await open(join(tmp, 'manifest.json'), 'wx', 0o644);
     try {
-      await mfh.writeFile(canonicalize(manifest), 'utf8');
+      await mfh.writeFile(formatManifest(manifest), 'utf8');
       await mfh.sync();
     } finally {
       await mfh.close();

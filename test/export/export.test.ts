@@ -28,7 +28,7 @@ describe('full export', () => {
     const checkpoints = await readFile(join(ex.dir, 'checkpoints.ndjson'), 'utf8');
     const manifestText = await readFile(join(ex.dir, 'manifest.json'), 'utf8');
     const manifest = parseJsonStrict(manifestText) as Record<string, unknown> & typeof ex.result.manifest;
-    assert.equal(canonicalize(manifest), manifestText, 'manifest is canonical JSON');
+    assert.equal(`${canonicalize(manifest)}\n`, manifestText, 'manifest is canonical JSON and a line feed');
     assert.deepEqual(manifest, JSON.parse(JSON.stringify(ex.result.manifest)));
     assert.equal(manifest.format, 'qledger-export/1');
     assert.equal(manifest.trustRoot, ex.fx.trustRoot);
