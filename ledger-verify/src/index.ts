@@ -120,6 +120,7 @@ export {
 } from './note/index.js';
 export {
   verifyExport,
+  formatExportReport,
   openExport,
   directorySource,
   tarGzSource,

@@ -23,3 +23,4 @@ export { checkEventInclusion, checkArtifactDigest, type BundleCheckFailure } fro
 export { splitLines, MAX_EXPORT_LINE_BYTES, type ByteDigest } from './lines.js';
 export { tarGzEntry, listTarGz, type TarEntryInfo } from './tar.js';
 export { availableCores } from './pool.js';
+export { formatExportReport } from './text.js';
