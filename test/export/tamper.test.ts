@@ -70,14 +70,6 @@ class Copy {
   }
 }
 
-/** The bin of this checkout, or why it cannot be used on exports yet (then the bin cases skip, saying so). */
-function binOnExports(dir: string, trustRoot: string): string | undefined {
-  const r = spawnSync(process.execPath, [BIN, dir, '--trust-root', trustRoot], { encoding: 'utf8' });
-  return /is a directory/.test(r.stderr)
-    ? `the ledger-verify bin of this checkout reads NDJSON files only, not exports: ${r.stderr.trim()}`
-    : undefined;
-}
-
 describe('tamper suite: every kind of damage to a real export is caught with its own code and place', () => {
   let ex: ExportFixture;
   let keys: LocalKeystore;
@@ -127,7 +119,7 @@ describe('tamper suite: every kind of damage to a real export is caught with its
     return i;
   };
 
-  it('the clean export verifies: library ok, bin exit 0', async (t) => {
+  it('the clean export verifies: library ok, bin exit 0', async () => {
     const r = await verifyExport(ex.dir, { trustRoot: ex.fx.trustRoot });
     assert.equal(r.ok, true, JSON.stringify(r.failures));
     assert.equal(r.events, ex.result.manifest.counts.events);
@@ -145,8 +137,6 @@ describe('tamper suite: every kind of damage to a real export is caught with its
       { trustRoot: ex.fx.trustRoot },
     );
     assert.equal(tar.ok, true, JSON.stringify(tar.failures));
-    const skip = binOnExports(ex.dir, ex.fx.trustRoot);
-    if (skip) return void t.skip(skip);
     const bin = spawnSync(process.execPath, [BIN, ex.dir, '--trust-root', ex.fx.trustRoot], { encoding: 'utf8' });
     assert.equal(bin.status, 0, bin.stdout + bin.stderr);
   });
@@ -401,9 +391,7 @@ describe('tamper suite: every kind of damage to a real export is caught with its
     );
   });
 
-  it('the bin reports damage with exit 1 and the code in its JSON report', async (t) => {
-    const skip = binOnExports(ex.dir, ex.fx.trustRoot);
-    if (skip) return void t.skip(skip);
+  it('the bin reports damage with exit 1 and the code in its JSON report', async () => {
     const copy = new Copy(ex.dir);
     const l = copy.events[pick(copy, 'run-alpha', 1)]!;
     (l.event.data as { value: number }).value = 42;
@@ -417,7 +405,7 @@ describe('tamper suite: every kind of damage to a real export is caught with its
     );
   });
 
-  it('a truncated file or a line that is not JSON is unreadable input (exit 2 for the bin) with a clear message, never a crash', async (t) => {
+  it('a truncated file or a line that is not JSON is unreadable input (exit 2 for the bin) with a clear message, never a crash', async () => {
     const truncated = new Copy(ex.dir);
     const text = readFileSync(join(truncated.dir, 'events.ndjson'), 'utf8');
     writeFileSync(join(truncated.dir, 'events.ndjson'), text.slice(0, -10));
@@ -438,9 +426,6 @@ describe('tamper suite: every kind of damage to a real export is caught with its
       assert.match(e.message, /checkpoints\.ndjson|line 1/);
       return true;
     });
-
-    const skip = binOnExports(ex.dir, ex.fx.trustRoot);
-    if (skip) return void t.skip(skip);
     const tb = spawnSync(process.execPath, [BIN, truncated.dir, '--trust-root', ex.fx.trustRoot], { encoding: 'utf8' });
     assert.equal(tb.status, 2, tb.stdout + tb.stderr);
     assert.match(tb.stderr, /^ledger-verify: /m);
