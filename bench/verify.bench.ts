@@ -207,7 +207,11 @@ async function verifyCeiling(threads: number, ms = 2000): Promise<{ total: numbe
 }
 
 /** Runs the bin; returns wall seconds, exit status and peak RSS (KiB) via GNU time when available. */
-function runBin(bin: string, dir: string, trustRoot: string): Promise<{ seconds: number; status: number | null; maxRssKiB: number | null; out: string }> {
+function runBin(
+  bin: string,
+  dir: string,
+  trustRoot: string,
+): Promise<{ seconds: number; status: number | null; maxRssKiB: number | null; out: string }> {
   const gnuTime = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
   const args = [bin, dir, '--trust-root', trustRoot, '--json'];
   const cmd = gnuTime ? '/usr/bin/time' : process.execPath;

@@ -125,6 +125,25 @@ describe('verifyExport: an intact export', () => {
   });
 });
 
+describe('verifyExport: strict reading of lines that are not canonical', () => {
+  test('given a line re-serialized with spaces (valid JSON, same values), when verified, then it is read strictly and still verifies', async () => {
+    const f = toExport(sampleLedger(20, 100));
+    f.events[3] = JSON.stringify(JSON.parse(f.events[3] as string), null, 1).replace(/\n/g, ' ');
+    const r = await verify(refreshManifest(f));
+    assert.equal(r.ok, true, JSON.stringify(r.failures));
+  });
+
+  test('given a duplicate member inside an event payload, when verified, then the line is refused as MALFORMED_JSON', async () => {
+    const f = toExport(sampleLedger(20, 100));
+    f.events[3] = (f.events[3] as string).replace('"data":{', '"data":{"ok":false,');
+    const dir = writeExport(join(root, `x${n++}`), refreshManifest(f));
+    await assert.rejects(
+      verifyExport(dir, { trustRoot: KEY1.kid, workers: 1 }),
+      (e: unknown) => e instanceof InputError && e.code === 'MALFORMED_JSON' && /line 4/.test(e.message),
+    );
+  });
+});
+
 describe('verifyExport: each kind of damage has its code, naming the event', () => {
   test('PAYLOAD_CHANGED: data changed, hash and signature kept', async () => {
     const f = toExport(sampleLedger());

@@ -6,7 +6,9 @@
 import type { Ed25519 } from '../crypto/ed25519.js';
 import { base64ToBytes, base64urlToBytes } from '../encoding.js';
 import { isPlainObject } from '../envelope/fields.js';
-import { hashEvent, signingPayload } from '../envelope/hash.js';
+import { EVENT_HASH_PREFIX, hashEvent, signingPayload } from '../envelope/hash.js';
+import { sha256HexOfText } from '../crypto/sha.js';
+import { canonicalize } from '../jcs.js';
 import { parseEnvelopeForHashing } from '../envelope/parse.js';
 import type { EventEnvelope } from '../envelope/types.js';
 import { FormatError } from '../errors.js';
@@ -87,8 +89,9 @@ function sameKeys(o: Record<string, unknown>, fields: readonly string[]): boolea
 export function checkLine(text: string, kind: 'event' | 'checkpoint', ctx: CheckContext, leafOut?: Uint8Array): CheckedLine {
   const failures: [LineCode, string][] = [];
   let raw: unknown;
+  const fast = canonicalLine(text);
   try {
-    raw = parseJsonStrict(text);
+    raw = fast ? fast.raw : parseJsonStrict(text);
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
     return {
@@ -143,7 +146,7 @@ export function checkLine(text: string, kind: 'event' | 'checkpoint', ctx: Check
   let recomputed: string;
   try {
     e = parseEnvelopeForHashing(line['event']);
-    recomputed = hashEvent(e);
+    recomputed = fast ? sha256HexOfText(EVENT_HASH_PREFIX + fast.hashed) : hashEvent(e);
   } catch (err) {
     if (!(err instanceof FormatError)) throw err;
     const where = err.code === 'NOT_I_JSON' || err.code === 'NESTING_TOO_DEEP' ? `/data${err.path}` : err.path;
@@ -237,4 +240,40 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/**
+ * Fast path for lines written as the format requires (canonical JSON): JSON.parse, then the
+ * canonical form rebuilt member by member, which also yields the text the event hash covers.
+ * Text equal to the canonical form of what JSON.parse read has no duplicate names, no lone
+ * surrogates, no overflowing numbers and no excess nesting (canonicalize refuses those), so
+ * it is as strict as parseJsonStrict. Undefined for anything else: the strict path decides.
+ */
+function canonicalLine(text: string): { raw: Record<string, unknown>; hashed: string } | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isPlainObject(raw) || !isPlainObject(raw['event'])) return undefined;
+  const ev = raw['event'];
+  const members: string[] = [];
+  const hashed: string[] = [];
+  let out = '{';
+  try {
+    for (const k of Object.keys(ev).sort()) {
+      const m = `${JSON.stringify(k)}:${canonicalize(ev[k])}`;
+      members.push(m);
+      if (k !== 'hash' && k !== 'sig') hashed.push(m);
+    }
+    let first = true;
+    for (const k of Object.keys(raw).sort()) {
+      out += `${first ? '' : ','}${JSON.stringify(k)}:${k === 'event' ? `{${members.join(',')}}` : canonicalize(raw[k])}`;
+      first = false;
+    }
+  } catch {
+    return undefined;
+  }
+  return `${out}}` === text ? { raw, hashed: `{${hashed.join(',')}}` } : undefined;
 }

@@ -20,6 +20,7 @@ function builtin<T>(id: string): T {
 function ioError(path: string, e: unknown): InputError {
   const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
   const reasons: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'is a directory' };
+  if (code === 'Z_BUF_ERROR') return new InputError('INPUT_TRUNCATED', `${path}: the gzip stream ends early (truncated file?)`);
   if (code.startsWith('Z_') || code === 'ERR_BUFFER_TOO_LARGE')
     return new InputError('INPUT_UNREADABLE', `${path}: not a valid gzip stream (${code})`);
   return new InputError(
