@@ -1,28 +1,77 @@
 #!/usr/bin/env node
+import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isKid, isOrigin } from './envelope/fields.js';
+import { formatExportReport } from './export/text.js';
+import { verifyExport } from './export/verify.js';
 import { InputError, verifyLedger } from './verify/ledger.js';
 import { ndjsonFileSource } from './verify/ndjson-file.js';
 import { formatReport } from './verify/text.js';
 
-const USAGE = `usage: ledger-verify FILE.ndjson --trust-root KID [--origin ORIGIN] [--json]
+const USAGE = `usage: ledger-verify PATH --trust-root KID [--origin ORIGIN] [--json]
 
-Verifies a Quality Ledger event log offline: one sealed event envelope per line, in the
-ledger's global order (line N is global position N-1).
+Verifies Quality Ledger data offline. PATH is
+  a full export directory (manifest.json, events.ndjson, checkpoints.ndjson),
+  a .tar.gz of one, or
+  an event log: one sealed event envelope per line, in global order (line N is
+  global position N-1).
 
   --trust-root KID  kid of the genesis signing key, obtained out of band (32 hex characters)
   --origin ORIGIN   expected ledger origin (default: the origin of the genesis event)
   --json            print a JSON report instead of a summary
   --max-failures N  failures listed in the report (default 1000; all are counted)
+  --workers N       threads checking signatures (exports; default: one per core)
   -h, --help        this help
 
 Checks: strict JSON, envelope shape, origin, event hash, signer validity under the
 key chain (ledger-keys stream) rooted at the trust root, Ed25519 signature (strict
-RFC 8032), and the hash chain of every stream.
+RFC 8032), and the hash chain of every stream; for an export also positions, leaf
+indices, the Merkle tree against every signed checkpoint (C2SP signed notes),
+consistency of the checkpoints, and the manifest's counts and file digests.
 
 Exit status: 0 everything verifies, 1 verification failure, 2 usage error or input
-that cannot be read as NDJSON (unreadable file, bad JSON, invalid UTF-8, truncated
-last line).`;
+that cannot be read (unreadable file, bad JSON, invalid UTF-8, truncated line or
+archive).`;
+
+/** An export directory or a gzip file (by its magic bytes), else an NDJSON log. */
+function kindOf(path: string): 'export' | 'log' {
+  try {
+    if (statSync(path).isDirectory()) return 'export';
+    const fd = openSync(path, 'r');
+    try {
+      const head = Buffer.alloc(2);
+      const n = readSync(fd, head, 0, 2, 0);
+      return n === 2 && head[0] === 0x1f && head[1] === 0x8b ? 'export' : 'log';
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return 'log'; // the reader reports the error
+  }
+}
+
+/** A progress bar on stderr when it is a terminal (redrawn at most 5 times a second). */
+function progressBar(): { update: (done: number, total: number | null) => void; clear: () => void } {
+  const tty = process.stderr.isTTY === true;
+  const started = Date.now();
+  let last = 0;
+  return {
+    update(done, total) {
+      if (!tty) return;
+      const now = Date.now();
+      if (now - last < 200 && done !== total) return;
+      last = now;
+      const rate = done / Math.max(0.001, (now - started) / 1000);
+      const width = 30;
+      const frac = total ? Math.min(1, done / total) : 0;
+      const bar = total ? `[${'#'.repeat(Math.round(frac * width)).padEnd(width, '.')}] ${(frac * 100).toFixed(0).padStart(3)}% ` : '';
+      process.stderr.write(`\r${bar}${done}${total ? `/${total}` : ''} events  ${Math.round(rate)} events/s   `);
+    },
+    clear() {
+      if (tty && last > 0) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
 
 type Exit = 0 | 1 | 2;
 
@@ -44,6 +93,7 @@ async function main(argv: readonly string[]): Promise<Exit> {
         origin: { type: 'string' },
         json: { type: 'boolean', default: false },
         'max-failures': { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -56,7 +106,7 @@ async function main(argv: readonly string[]): Promise<Exit> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (positionals.length !== 1) return fail(json, 'USAGE', `expected exactly one FILE\n${USAGE}`);
+  if (positionals.length !== 1) return fail(json, 'USAGE', `expected exactly one PATH\n${USAGE}`);
   const trustRoot = values['trust-root'];
   if (trustRoot === undefined) return fail(json, 'USAGE', `--trust-root KID is required\n${USAGE}`);
   if (!isKid(trustRoot)) return fail(json, 'USAGE', '--trust-root must be a kid: 32 lowercase hex characters');
@@ -68,7 +118,33 @@ async function main(argv: readonly string[]): Promise<Exit> {
     maxFailures = Number(values['max-failures']);
     if (!Number.isSafeInteger(maxFailures) || maxFailures < 0) return fail(json, 'USAGE', '--max-failures must be a non-negative integer');
   }
+  let workers: number | undefined;
+  if (values.workers !== undefined) {
+    workers = Number(values.workers);
+    if (!Number.isSafeInteger(workers) || workers < 0 || workers > 256)
+      return fail(json, 'USAGE', '--workers must be an integer from 0 to 256');
+  }
   const file = positionals[0] as string;
+
+  if (kindOf(file) === 'export') {
+    const progress = progressBar();
+    try {
+      const report = await verifyExport(file, {
+        trustRoot,
+        maxFailures,
+        onProgress: progress.update,
+        ...(origin !== undefined ? { origin } : {}),
+        ...(workers !== undefined ? { workers } : {}),
+      });
+      progress.clear();
+      process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatExportReport(report));
+      return report.ok ? 0 : 1;
+    } catch (e) {
+      progress.clear();
+      if (e instanceof InputError) return fail(json, e.code, e.message, e.line);
+      throw e;
+    }
+  }
 
   try {
     const report = await verifyLedger(ndjsonFileSource(file), { trustRoot, maxFailures, ...(origin !== undefined ? { origin } : {}) });

@@ -130,3 +130,20 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 export function isBytes(value: unknown): value is Uint8Array {
   return value instanceof Uint8Array;
 }
+
+/** RFC 4648 section 4 (standard alphabet, '=' padding), as C2SP notes and checkpoints use. */
+export function bytesToBase64(bytes: Uint8Array): string {
+  const url = bytesToBase64url(bytes).replace(/-/g, '+').replace(/_/g, '/');
+  return url + '='.repeat((4 - (url.length % 4)) % 4);
+}
+
+const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Strict standard base64 with padding: the standard alphabet only, padding to a multiple of 4,
+ * no whitespace, zero unused trailing bits. Returns undefined for anything else.
+ */
+export function base64ToBytes(text: string): Uint8Array | undefined {
+  if (typeof text !== 'string' || !STD_BASE64.test(text)) return undefined;
+  return base64urlToBytes(text.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'));
+}

@@ -10,7 +10,9 @@ export type FormatErrorCode =
   | 'BAD_SIGNATURE_BYTES'
   | 'BAD_ORIGIN'
   | 'BAD_KEY_EVENT_DATA'
-  | 'HASH_MISMATCH';
+  | 'HASH_MISMATCH'
+  | 'MALFORMED_NOTE'
+  | 'MALFORMED_CHECKPOINT';
 
 /**
  * A value that does not follow the ledger format. `path` is an RFC 6901 JSON pointer into the

@@ -278,7 +278,7 @@ describe('ledger-verify bin', () => {
   test('given --help, when run, then usage and exit 0', () => {
     const r = run(['--help']);
     assert.equal(r.status, 0);
-    assert.match(r.stdout, /^usage: ledger-verify FILE\.ndjson --trust-root KID/);
+    assert.match(r.stdout, /^usage: ledger-verify PATH --trust-root KID/);
   });
 
   test('given no trust root, an unknown option or a bad kid, when run, then exit 2 with usage', () => {

@@ -26,7 +26,7 @@ import type { Config } from '../config/config.js';
 import type { Ledger } from '../ledger/open-ledger.js';
 import { HealthController } from './health.controller.js';
 import { LedgerErrorFilter } from './ledger-error.filter.js';
-import { CONFIG, EVIDENCE_STORE, LEDGER } from './tokens.js';
+import { CONFIG, EVIDENCE_STORE, LEDGER, PROOFS } from './tokens.js';
 
 @Module({})
 export class AppModule {
@@ -38,6 +38,7 @@ export class AppModule {
       providers: [
         { provide: LEDGER, useValue: ledger },
         { provide: CONFIG, useValue: config },
+        { provide: PROOFS, useValue: ledger.proofs },
         { provide: APP_FILTER, useClass: LedgerErrorFilter },
         RotateSigningKeyHandler,
         RevokeSigningKeyHandler,

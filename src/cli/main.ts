@@ -8,6 +8,10 @@ import { keysCommand } from './commands/keys.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { blueprintsCommand } from './commands/blueprints.js';
+import { checkpointCommand } from './commands/checkpoint.js';
+import { exportCommand } from './commands/export.js';
+import { proofCommand } from './commands/proof.js';
+import { verifyCommand } from './commands/verify.js';
 import { stdio, type Output } from './context.js';
 
 const HELP = `qledger: the Quality Ledger service and its operator commands
@@ -20,6 +24,10 @@ Commands:
   keys       list, rotate or revoke the ledger's signing keys
   status     show the ledger's database, origin, trust root and size
   blueprints validate quality blueprints (YAML) or register them in the ledger
+  checkpoint seal a signed Merkle checkpoint of the log now
+  export     write the full export (events, checkpoints, manifest) for offline verification
+  proof      print inclusion and consistency proofs against checkpoints (JSON)
+  verify     run the offline verifier's checks against the live store
 
 Run qledger <command> --help for a command's options.`;
 
@@ -29,6 +37,10 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Output) => Promise<
   keys: keysCommand,
   status: statusCommand,
   blueprints: blueprintsCommand,
+  checkpoint: checkpointCommand,
+  export: exportCommand,
+  proof: proofCommand,
+  verify: verifyCommand,
 };
 
 async function run(argv: readonly string[], io: Output = stdio): Promise<number> {

@@ -21,6 +21,12 @@ export interface Config {
   /** Largest evidence blob accepted by `PUT /evidence/{sha256}`. */
   readonly evidenceMaxBytes: number;
   readonly logLevel: LogLevel;
+  /** The sealer emits a checkpoint once this many leaves are not yet covered... */
+  readonly checkpointEveryEvents: number;
+  /** ...or when the oldest uncovered leaf has waited this long (ms). */
+  readonly checkpointIntervalMs: number;
+  /** How long the sealer's lease lasts without renewal (ms); a standby takes over after it. */
+  readonly sealerLeaseMs: number;
 }
 
 /** One wrong setting: its name, what is expected, what was given. */
@@ -52,6 +58,9 @@ const KNOWN = [
   'QLEDGER_MAX_EVENT_BYTES',
   'QLEDGER_EVIDENCE_MAX_BYTES',
   'QLEDGER_LOG_LEVEL',
+  'QLEDGER_CHECKPOINT_EVERY_EVENTS',
+  'QLEDGER_CHECKPOINT_INTERVAL_MS',
+  'QLEDGER_SEALER_LEASE_MS',
 ] as const;
 
 /**
@@ -86,10 +95,11 @@ export function loadConfig(env: Source = process.env, overrides: Partial<Config>
     throw new ConfigError('QLEDGER_PG_URL', 'a PostgreSQL URL like postgresql://user:password@host:5432/db', redactUrl(pgUrl));
   }
   const origin = src['QLEDGER_ORIGIN'];
-  if (origin !== undefined && !/^[\x21-\x7e]{1,200}$/.test(origin)) {
+  // No "+": the origin is also the checkpoints' signed-note key name (C2SP), where "+" is reserved.
+  if (origin !== undefined && !/^[\x21-\x2a\x2c-\x7e]{1,200}$/.test(origin)) {
     throw new ConfigError(
       'QLEDGER_ORIGIN',
-      'a non-empty origin of printable ASCII without spaces, e.g. ledger.example.com/quality',
+      'a non-empty origin of printable ASCII without spaces or "+", e.g. ledger.example.com/quality',
       origin,
     );
   }
@@ -106,6 +116,9 @@ export function loadConfig(env: Source = process.env, overrides: Partial<Config>
     maxEventBytes: int(src, 'QLEDGER_MAX_EVENT_BYTES', 1024 * 1024, 1024, 16 * 1024 * 1024),
     evidenceMaxBytes: int(src, 'QLEDGER_EVIDENCE_MAX_BYTES', 256 * 1024 * 1024, 1, 64 * 1024 * 1024 * 1024),
     logLevel: oneOf(src, 'QLEDGER_LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
+    checkpointEveryEvents: int(src, 'QLEDGER_CHECKPOINT_EVERY_EVENTS', 1000, 1, 10_000_000),
+    checkpointIntervalMs: int(src, 'QLEDGER_CHECKPOINT_INTERVAL_MS', 10_000, 50, 86_400_000),
+    sealerLeaseMs: int(src, 'QLEDGER_SEALER_LEASE_MS', 15_000, 300, 600_000),
     ...overrides,
   };
 }

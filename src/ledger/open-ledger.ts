@@ -10,6 +10,8 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../pg/embedd
 import { KeyRingService } from './keys/key-ring-service.js';
 import { LocalKeystore } from './keys/keystore.js';
 import { LedgerWriter } from './ledger-writer.js';
+import { ProofService } from './proofs/proof-service.js';
+import { MerkleStore } from './sealer/merkle-store.js';
 
 /** Everything a running ledger holds open, and how to close it in order. */
 export interface Ledger {
@@ -21,6 +23,9 @@ export interface Ledger {
   readonly database: string;
   readonly insecureKeys: boolean;
   readonly keystore: LocalKeystore;
+  /** The stored Merkle tree (written by the sealer) and the proofs read from it. */
+  readonly merkle: MerkleStore;
+  readonly proofs: ProofService;
   close(): Promise<void>;
 }
 
@@ -66,6 +71,7 @@ export async function openLedger(
       );
     }
     const writer = new LedgerWriter(store, keyRing);
+    const merkle = await MerkleStore.open(pool);
     return {
       store,
       keyRing,
@@ -74,6 +80,8 @@ export async function openLedger(
       database: embedded ? 'embedded' : 'external',
       insecureKeys: keys.insecure,
       keystore: keys,
+      merkle,
+      proofs: new ProofService(store, merkle),
       close: async () => {
         await store.close();
         await pool.end();

@@ -26,6 +26,9 @@ describe('configuration', () => {
     assert.equal(c.pgUrl, undefined);
     assert.match(c.dataDir, /\.qledger$/);
     assert.equal(c.devInsecureKeys, false);
+    assert.equal(c.checkpointEveryEvents, 1000);
+    assert.equal(c.checkpointIntervalMs, 10_000);
+    assert.equal(c.sealerLeaseMs, 15_000);
   });
 
   it('names the variable and what is expected for each wrong value', () => {
@@ -38,7 +41,11 @@ describe('configuration', () => {
     fails({ QLEDGER_KEY_PASSPHRASE: 'short' }, 'QLEDGER_KEY_PASSPHRASE', /at least 12/);
     fails({ QLEDGER_KEY_PASSPHRASE_FILE: '/nonexistent/pass' }, 'QLEDGER_KEY_PASSPHRASE_FILE', /readable file/);
     fails({ QLEDGER_ORIGIN: 'has space' }, 'QLEDGER_ORIGIN', /printable ASCII/);
+    fails({ QLEDGER_ORIGIN: 'a+b' }, 'QLEDGER_ORIGIN', /without spaces or "\+"/);
     fails({ QLEDGER_CONFIG: '/nonexistent.json' }, 'QLEDGER_CONFIG', /existing file/);
+    fails({ QLEDGER_CHECKPOINT_EVERY_EVENTS: '0' }, 'QLEDGER_CHECKPOINT_EVERY_EVENTS', /integer from 1 to 10000000/);
+    fails({ QLEDGER_CHECKPOINT_INTERVAL_MS: '1s' }, 'QLEDGER_CHECKPOINT_INTERVAL_MS', /integer from 50/);
+    fails({ QLEDGER_SEALER_LEASE_MS: '100' }, 'QLEDGER_SEALER_LEASE_MS', /integer from 300/);
   });
 
   it('never echoes a password from a bad database URL', () => {

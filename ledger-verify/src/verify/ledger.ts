@@ -10,7 +10,14 @@ import { FailureLog, NOWHERE, type LedgerReport, type Where } from './report.js'
 import { StreamChains } from './streams.js';
 
 export type InputErrorCode =
-  'INPUT_UNREADABLE' | 'INPUT_TRUNCATED' | 'INPUT_CHANGED' | 'INVALID_UTF8' | 'LINE_TOO_LONG' | 'MALFORMED_JSON' | 'BAD_OPTIONS';
+  | 'INPUT_UNREADABLE'
+  | 'INPUT_TRUNCATED'
+  | 'INPUT_CHANGED'
+  | 'INVALID_UTF8'
+  | 'LINE_TOO_LONG'
+  | 'MALFORMED_JSON'
+  | 'BAD_OPTIONS'
+  | 'UNSUPPORTED_FORMAT';
 
 /** The input cannot be read as the format at all (exit status 2), as opposed to a verification failure. */
 export class InputError extends Error {

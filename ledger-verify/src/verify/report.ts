@@ -12,13 +12,39 @@ export type StreamFailureCode =
   | 'STREAM_REORDERED'
   | 'STREAM_REVISION_REGRESSION';
 
-export type LedgerFailureCode = EnvelopeFailureCode | SignerFailure | KeyChainErrorCode | StreamFailureCode;
+/** Failures only a full export can show (docs/ledger-format.md section 9.4). */
+export type ExportFailureCode =
+  | 'MISSING_SIGNATURE'
+  | 'PAYLOAD_CHANGED'
+  | 'HASH_CHANGED'
+  | 'MALFORMED_EXPORT_LINE'
+  | 'LEAF_INDEX_MISMATCH'
+  | 'POSITION_GAP'
+  | 'POSITION_NOT_INCREASING'
+  | 'MISPLACED_EVENT'
+  | 'MALFORMED_CHECKPOINT'
+  | 'CHECKPOINT_BAD_SIGNATURE'
+  | 'CHECKPOINT_NOTE_MISMATCH'
+  | 'CHECKPOINT_SIZE_REGRESSION'
+  | 'CHECKPOINT_AHEAD_OF_LOG'
+  | 'CHECKPOINT_FORK'
+  | 'MERKLE_ROOT_MISMATCH'
+  | 'TAIL_DELETED'
+  | 'MALFORMED_MANIFEST'
+  | 'MANIFEST_MISMATCH'
+  | 'FILE_DIGEST_MISMATCH'
+  | 'INVALID_INCLUSION_PROOF'
+  | 'ARTIFACT_DIGEST_MISMATCH';
 
-/** Which family of rules a failure comes from (one module under verify/ per family). */
-export type Rule = 'envelope' | 'signer' | 'key-chain' | 'stream';
+export type LedgerFailureCode = EnvelopeFailureCode | SignerFailure | KeyChainErrorCode | StreamFailureCode | ExportFailureCode;
+
+/** Which family of rules a failure comes from (one module under verify/ or export/ per family). */
+export type Rule = 'envelope' | 'signer' | 'key-chain' | 'stream' | 'log' | 'checkpoint' | 'manifest' | 'bundle';
 
 /** Where a failure is: the event's line (1-based), global position (0-based) and identity, as far as known. */
 export interface Where {
+  /** The export file the line is in (full exports only). */
+  readonly file?: string | null;
   readonly line: number | null;
   readonly position: number | null;
   readonly stream: string | null;

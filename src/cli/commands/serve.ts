@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from '../../app/app.module.js';
 import { openLedger } from '../../ledger/open-ledger.js';
+import { Sealer } from '../../ledger/sealer/sealer.js';
 import { COMMON_HELP, COMMON_OPTIONS, parse } from '../args.js';
 import { UsageError } from '../cli-error.js';
 import { configFrom, DEV_KEYS_WARNING, operatorMetadata, type Output } from '../context.js';
@@ -27,10 +28,12 @@ export async function serveCommand(argv: readonly string[], io: Output): Promise
 
   const ledger = await openLedger(config, (l) => io.err(l));
   let app: Awaited<ReturnType<typeof NestFactory.create>> | undefined;
+  let sealer: Sealer | undefined;
   let closing: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>
     (closing ??= (async () => {
       io.err('qledger: shutting down');
+      await sealer?.stop().catch(() => undefined);
       await app?.close().catch(() => undefined);
       await ledger.close();
     })());
@@ -45,6 +48,17 @@ export async function serveCommand(argv: readonly string[], io: Output): Promise
     io.out(`origin: ${ledger.keyRing.origin}`);
     io.out(`trust root: ${trustRoot}`);
     io.out(`listening on http://${config.host}:${address.port} (database: ${ledger.database})`);
+    // The Merkle sealer: active here if this process gets the lease, standing by otherwise.
+    sealer = new Sealer({
+      store: ledger.store,
+      pool: ledger.pool,
+      signing: ledger.keyRing,
+      everyEvents: config.checkpointEveryEvents,
+      intervalMs: config.checkpointIntervalMs,
+      leaseMs: config.sealerLeaseMs,
+      log: (l) => io.err(`qledger: ${l}`),
+    });
+    sealer.start();
   } catch (e) {
     await shutdown();
     throw e;

@@ -1,3 +1,5 @@
+import { Lease } from '../../ledger/sealer/lease.js';
+import { SEALER_LEASE } from '../../ledger/sealer/sealer.js';
 import { COMMON_HELP, COMMON_OPTIONS, parse } from '../args.js';
 import { configFrom, withLedger, type Output } from '../context.js';
 
@@ -35,6 +37,11 @@ export async function statusCommand(argv: readonly string[], io: Output): Promis
         missing: 'MISSING from the key store: restore it, or rotate',
       };
       io.out(`key storage:   ${shown[protection]}`);
+      const cps = await ledger.store.streamRevision('ledger-checkpoints');
+      const last = cps < 0 ? undefined : await ledger.proofs.checkpoint();
+      io.out(`checkpoints:   ${cps + 1}${last ? ` (latest: size ${last.size}, ${last.sealedAt})` : ''}`);
+      const sealer = await Lease.current(ledger.pool, SEALER_LEASE);
+      io.out(`sealer:        ${sealer ? `active in ${sealer.holder}` : 'not running'}`);
       return 0;
     },
     { signs: false },

@@ -1,0 +1,143 @@
+// Where an export comes from: a directory, a .tar.gz of it, or (for the service verifying its
+// live store) async iterables of the lines the export files would hold.
+
+import type * as FsPromises from 'node:fs/promises';
+import { InputError } from '../verify/ledger.js';
+import { splitLines, type ByteDigest } from './lines.js';
+import { tarGzEntry } from './tar.js';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const EVENTS_FILE = 'events.ndjson';
+export const CHECKPOINTS_FILE = 'checkpoints.ndjson';
+export type ExportFile = typeof EVENTS_FILE | typeof CHECKPOINTS_FILE;
+
+const MAX_MANIFEST_BYTES = 1 << 20;
+
+/**
+ * An export to verify. `lines(file)` is called once per pass and must return a fresh iterable
+ * over the same lines each time; `digest` receives the SHA-256 and size of the bytes read
+ * (file-backed sources only; an iterable source leaves it uncalled).
+ */
+export interface ExportSource {
+  /** Where it comes from, for messages. */
+  readonly name: string;
+  /** The manifest text, or undefined when the source has none (a live store). */
+  manifest(): Promise<string | undefined>;
+  lines(file: ExportFile, digest?: (d: ByteDigest) => void): AsyncIterable<string>;
+}
+
+function fsPromises(): typeof FsPromises {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const fs = proc?.getBuiltinModule?.('node:fs/promises') as typeof FsPromises | undefined;
+  if (!fs) throw new InputError('INPUT_UNREADABLE', 'reading files needs node:fs');
+  return fs;
+}
+
+function unreadable(path: string, e: unknown): InputError {
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+  const reasons: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'is a directory' };
+  return new InputError(
+    'INPUT_UNREADABLE',
+    `cannot read ${path}: ${reasons[code] ?? (e instanceof Error ? e.message.split('\n')[0] : String(e))}`,
+  );
+}
+
+async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
+  const fs = fsPromises();
+  let handle: FsPromises.FileHandle;
+  try {
+    handle = await fs.open(path, 'r');
+    if (!(await handle.stat()).isFile()) {
+      await handle.close();
+      throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    }
+  } catch (e) {
+    throw unreadable(path, e);
+  }
+  try {
+    const size = 256 * 1024;
+    for (;;) {
+      const buf = new Uint8Array(size);
+      let read: number;
+      try {
+        ({ bytesRead: read } = await handle.read(buf, 0, size, null));
+      } catch (e) {
+        throw unreadable(path, e);
+      }
+      if (read === 0) break;
+      yield buf.subarray(0, read);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readSmall(chunks: AsyncIterable<Uint8Array>, name: string): Promise<string> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const c of chunks) {
+    total += c.length;
+    if (total > MAX_MANIFEST_BYTES) throw new InputError('INPUT_UNREADABLE', `${name} is larger than ${MAX_MANIFEST_BYTES} bytes`);
+    parts.push(c.slice());
+  }
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(all);
+  } catch {
+    throw new InputError('INVALID_UTF8', `${name}: not valid UTF-8`);
+  }
+}
+
+/** An export directory. */
+export function directorySource(dir: string): ExportSource {
+  const join = (f: string): string => (dir.endsWith('/') ? dir + f : `${dir}/${f}`);
+  return {
+    name: dir,
+    manifest: () => readSmall(fileChunks(join(MANIFEST_FILE)), join(MANIFEST_FILE)),
+    lines: (file, digest) => splitLines(fileChunks(join(file)), file, digest),
+  };
+}
+
+/** A .tar.gz of an export directory (entries at the archive root); every pass decompresses again. */
+export function tarGzSource(path: string): ExportSource {
+  return {
+    name: path,
+    manifest: () => readSmall(tarGzEntry(path, MANIFEST_FILE), `${path}:${MANIFEST_FILE}`),
+    lines: (file, digest) => splitLines(tarGzEntry(path, file), file, digest),
+  };
+}
+
+/**
+ * Lines supplied by the caller (e.g. the service reading its own store): `events()` and
+ * `checkpoints()` return fresh iterables of the lines of events.ndjson and checkpoints.ndjson
+ * (without "\n"). The manifest is optional; file digests are not checked.
+ */
+export function iterableSource(input: {
+  readonly name?: string;
+  readonly manifest?: string;
+  readonly events: () => AsyncIterable<string>;
+  readonly checkpoints: () => AsyncIterable<string>;
+}): ExportSource {
+  return {
+    name: input.name ?? 'live store',
+    manifest: () => Promise.resolve(input.manifest),
+    lines: (file) => (file === EVENTS_FILE ? input.events() : input.checkpoints()),
+  };
+}
+
+/** A directory, a .tar.gz or .tgz file. */
+export async function openExport(path: string): Promise<ExportSource> {
+  let stat;
+  try {
+    stat = await fsPromises().stat(path);
+  } catch (e) {
+    throw unreadable(path, e);
+  }
+  if (stat.isDirectory()) return directorySource(path);
+  return tarGzSource(path);
+}
