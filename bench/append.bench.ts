@@ -4,7 +4,8 @@
 // Each figure is the median of ROUNDS rounds after a warm-up round that is printed but not
 // counted (shared, noisy machines: read the ratios).
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -31,6 +32,24 @@ const run: Decider<Cmd, Ev, number> = {
   evolve: (n) => n + 1,
   decide: (c, n) => [{ type: 'CheckReported', data: { check: c.check, score: c.score, n } }],
 };
+
+// BENCH_PROFILE=<path prefix>: a V8 CPU profile of each counted ledger round (not of the ceilings).
+const PROFILE = process.env['BENCH_PROFILE'];
+
+async function startProfile(): Promise<(file: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string): Promise<unknown> =>
+    new Promise((resolve, reject) => session.post(method, (err, res) => (err ? reject(err) : resolve(res))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async (file) => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    log(`  profile: ${file}`);
+  };
+}
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -75,6 +94,9 @@ async function insertCeiling(pool: pg.Pool, sample: string, round: number): Prom
 
 async function ledgerRound(writer: LedgerWriter, streams: string[], round: number, events = EVENTS_PER_ROUND): Promise<number> {
   let next = 0;
+  const cpu0 = process.cpuUsage();
+  const commits0 = await commitCount();
+  const pg0 = pgCpuMs();
   const t0 = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: WRITERS }, async () => {
@@ -96,8 +118,58 @@ async function ledgerRound(writer: LedgerWriter, streams: string[], round: numbe
       }
     }),
   );
-  return events / (Number(process.hrtime.bigint() - t0) / 1e9);
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  const pgMs = pgCpuMs() - pg0;
+  const commits = (await commitCount()) - commits0;
+  log(
+    `  node CPU ${(((cpu.user + cpu.system) / 1e6 / secs) * 100).toFixed(0)}%, postgres CPU ${((pgMs / 1000 / secs) * 100).toFixed(0)}%, ${commits} commits (${(events / Math.max(1, commits)).toFixed(1)} events each)`,
+  );
+  return events / secs;
 }
+
+/** CPU time (ms) of the embedded PostgreSQL's processes so far, from /proc (Linux; NaN elsewhere). */
+function pgCpuMs(): number {
+  try {
+    let ticks = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (!readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(dir) && !pgChildren.has(pid)) continue;
+        const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(f[11]) + Number(f[12]);
+      } catch {
+        // the process ended
+      }
+    }
+    return (ticks * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+const pgChildren = new Set<string>();
+/** The postmaster's children have no data directory on their command line: find them by parent. */
+function findPgChildren(): void {
+  const master = readdirSync('/proc').find((pid) => {
+    try {
+      return /^\d+$/.test(pid) && readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(dir);
+    } catch {
+      return false;
+    }
+  });
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] === master) pgChildren.add(pid);
+    } catch {
+      // the process ended
+    }
+  }
+}
+let batches = 0;
+const commitCount = (): Promise<number> => Promise.resolve(batches);
 
 const dir = mkdtempSync(join(tmpdir(), 'qledger-bench-'));
 log(
@@ -106,6 +178,14 @@ log(
 const db = await startEmbeddedPostgres({ dataDir: dir, log });
 const pool = new pg.Pool({ connectionString: db.connectionString, max: 10 });
 pool.on('error', () => undefined); // an idle client may see the server stop at the very end
+{
+  // Count the store's group commits (diagnostics: events per commit).
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    if ((args[0] as { name?: string } | undefined)?.name === 'ql-append-batch') batches++;
+    return query(...args);
+  };
+}
 try {
   const store = await PostgresEventStore.open({
     pool,
@@ -131,6 +211,7 @@ try {
 
   // Warm-up, not counted: the first commands load every stream and the signing key, and the
   // JIT has not compiled the hot path yet. The figures below are the steady state.
+  findPgChildren();
   const warm = await ledgerRound(writer, streams, 99, WARMUP_EVENTS);
   log(`warm-up (not counted): ${fmt(WARMUP_EVENTS)} events, ${fmt(warm)} events/s`);
 
@@ -140,7 +221,9 @@ try {
   for (let r = 0; r < ROUNDS; r++) {
     signs.push(signCeiling());
     inserts.push(await insertCeiling(pool, sample.padEnd(600, ' '), r));
+    const stopProfile = PROFILE ? await startProfile() : undefined;
     ledger.push(await ledgerRound(writer, streams, r));
+    if (stopProfile) await stopProfile(`${PROFILE}.${r + 1}.cpuprofile`);
     log(
       `round ${r + 1}/${ROUNDS}: ledger ${fmt(ledger[r] as number)} events/s | ceilings: ${fmt(signs[r] as number)} signs/s, ${fmt(inserts[r] as number)} rows/s`,
     );
