@@ -55,7 +55,22 @@ export function prepareSeal<D>(unsealed: UnsealedEnvelope<D>): PreparedSeal<D> {
         throw new FormatError('BAD_SIGNATURE_BYTES', 'an Ed25519 signature is 64 bytes');
       }
       const sig = { kid, alg: 'Ed25519' as const, val: bytesToBase64url(signature) };
-      const envelope: EventEnvelope<D> = { ...parsed, hash, sig };
+      // A literal (not a spread): one object shape for every envelope.
+      const envelope: EventEnvelope<D> = {
+        id: parsed.id,
+        origin: parsed.origin,
+        stream: parsed.stream,
+        revision: parsed.revision,
+        type: parsed.type,
+        schema: parsed.schema,
+        occurredAt: parsed.occurredAt,
+        actor: parsed.actor,
+        meta: parsed.meta,
+        data: parsed.data,
+        prev: parsed.prev,
+        hash,
+        sig,
+      };
       // kid is lowercase hex and val base64url: nothing to escape; the members of sig in JCS order.
       const sigText = `"sig":{"alg":"Ed25519","kid":"${kid}","val":"${sig.val}"}`;
       return { envelope, canonical: `{${beforeHash},"hash":"${hash}",${beforeSig},${sigText},${afterSig}}` };
