@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { STREAM_CATEGORIES } from '../../src/domain/streams.js';
+import { textArray } from '../../src/eventstore/postgres/append-batch.js';
 import { EVENTSTORE_MIGRATIONS } from '../../src/eventstore/postgres/migrations.js';
 import { PostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
 import type { RecordedEvent } from '../../src/eventstore/port.js';
@@ -10,6 +12,7 @@ import { freshDatabase, type TestDatabase } from '../support/pg.js';
 import { eventStoreContract } from './contract.js';
 
 const categories = new Set<string>(STREAM_CATEGORIES);
+const pgUtils = (pg as unknown as { utils: { prepareValue(v: unknown): unknown } }).utils;
 
 async function openStore(db: TestDatabase, pollIntervalMs = 1000): Promise<PostgresEventStore> {
   return PostgresEventStore.open({ pool: db.pool, connectionString: db.url, categories, maxEventBytes: 1024 * 1024, pollIntervalMs });
@@ -128,5 +131,37 @@ describe('PostgreSQL adapter specifics', () => {
     ]);
     assert.equal(results[0]!.status, 'rejected');
     assert.equal(results.slice(1).filter((r) => r.status === 'fulfilled').length, 20);
+  });
+
+  it('stores data byte for byte however its text is escaped in the batch (quotes, backslashes, Unicode, raw control characters)', async () => {
+    const texts = [
+      '{"a":"\\"quoted\\" and \\\\ backslash"}',
+      '{"u":"é 中文 😀 \u2028 \u2029"}',
+      '{"s":"{,}\\u0000 NULL null"}',
+      '{\n\t"raw":"whitespace between tokens"\r\n}',
+    ];
+    // Concurrent appends form one batch: with the raw-newline text the batch falls back to
+    // node-postgres's own array encoding, without it the native fast path is used.
+    for (const batch of [texts.slice(0, 3), texts]) {
+      const appends = batch.map((data) => {
+        const s = `run-${randomUUID()}`;
+        return store.append(s, 'no_stream', [{ id: randomUUID(), type: 'T', data }]).then(async () => (await store.readStream(s))[0]!.data);
+      });
+      assert.deepEqual(await Promise.all(appends), batch);
+    }
+  });
+});
+
+describe('text[] parameters of the append batch', () => {
+  it('given well-formed strings without control characters, then the literal is what node-postgres writes', () => {
+    const values = ['plain', 'with "quotes"', 'back\\slash \\"', 'é 中文 😀 \u2028', '{,}', 'NULL', ''];
+    assert.equal(textArray(values), pgUtils.prepareValue(values));
+  });
+
+  it('given a control character or a lone surrogate, then the array is left to node-postgres', () => {
+    for (const odd of ['line\nbreak', 'tab\t', 'lone \ud800 surrogate']) {
+      const values = ['ok', odd];
+      assert.equal(textArray(values), values);
+    }
   });
 });

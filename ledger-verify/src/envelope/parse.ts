@@ -77,15 +77,22 @@ function parseMeta(v: unknown): EventMeta {
   return out as unknown as EventMeta;
 }
 
-function parseData(v: unknown, walk: boolean): unknown {
-  if (!isPlainObject(v)) bad('/data', 'data must be a JSON object');
-  if (!walk) return v;
+/**
+ * Runs `walk` over the payload (assertIJson, or canonicalize when the caller needs the text:
+ * the same rules) and reports a failure as MALFORMED_ENVELOPE at the offending path.
+ */
+export function walkData<T>(v: unknown, walk: (v: unknown) => T): T {
   try {
-    assertIJson(v);
+    return walk(v);
   } catch (e) {
     if (e instanceof FormatError) bad(`/data${e.path}`, `data is not I-JSON: ${e.message}`);
     throw e;
   }
+}
+
+function parseData(v: unknown, deep: boolean): unknown {
+  if (!isPlainObject(v)) bad('/data', 'data must be a JSON object');
+  if (deep) walkData(v, assertIJson);
   return v;
 }
 
@@ -98,7 +105,7 @@ function parseSignature(v: unknown): EventSignature {
   };
 }
 
-function parseCommon(e: Record<string, unknown>, walkData = true): UnsealedEnvelope {
+function parseCommon(e: Record<string, unknown>, deepData = true): UnsealedEnvelope {
   const revision = field(e['revision'], isRevision, '/revision', 'a non-negative safe integer');
   const prev = e['prev'];
   if (revision === 0 && prev !== null) bad('/prev', 'prev must be null at revision 0');
@@ -113,7 +120,7 @@ function parseCommon(e: Record<string, unknown>, walkData = true): UnsealedEnvel
     occurredAt: field(e['occurredAt'], isTimestamp, '/occurredAt', 'RFC 3339 UTC with milliseconds (YYYY-MM-DDTHH:MM:SS.sssZ)'),
     actor: parseActor(e['actor']),
     meta: parseMeta(e['meta']),
-    data: parseData(e['data'], walkData),
+    data: parseData(e['data'], deepData),
     prev: prev as string | null,
   };
 }
@@ -143,4 +150,13 @@ export function parseEnvelopeForHashing(value: unknown): EventEnvelope {
 /** Like {@link parseEnvelope} for an envelope before sealing (no hash, no sig). */
 export function parseUnsealedEnvelope(value: unknown): UnsealedEnvelope {
   return parseCommon(exactObject(value, '', 'envelope', ENVELOPE_FIELDS));
+}
+
+/**
+ * Like {@link parseUnsealedEnvelope} but checks only that `data` is a plain object: the caller
+ * must then walk the payload with {@link walkData} (data is the last field checked, so the
+ * first error reported is the same). For prepareSeal, which canonicalizes the payload anyway.
+ */
+export function parseUnsealedEnvelopeShallow(value: unknown): UnsealedEnvelope {
+  return parseCommon(exactObject(value, '', 'envelope', ENVELOPE_FIELDS), false);
 }

@@ -59,6 +59,22 @@ const ANY = -2;
 
 export const APPEND_BATCH_SQL = 'SELECT * FROM ql_append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)';
 
+// A control character, or (with the u flag, surrogate pairs being one code point) a lone surrogate.
+// eslint-disable-next-line no-control-regex
+const NOT_PLAIN = /[\u0000-\u001f\ud800-\udfff]/u;
+
+/**
+ * A PostgreSQL text[] literal, as node-postgres would write it (each element in double quotes,
+ * `\` and `"` escaped with a backslash), but escaped natively by JSON.stringify, which writes
+ * exactly that for a well-formed string without control characters. Any other string (JSON
+ * would write `\n` or `\udc00`, which PostgreSQL reads differently) leaves the array to
+ * node-postgres: the result is then the array itself.
+ */
+export function textArray(values: readonly string[]): string | readonly string[] {
+  for (const v of values) if (NOT_PLAIN.test(v)) return values;
+  return `{${JSON.stringify(values).slice(1, -1)}}`;
+}
+
 /** The parameters of `ql_append_batch` (migration eventstore/2) for a batch. */
 export function batchParams(batch: readonly PendingAppend[], channel: string): unknown[] {
   const req = { stream: [] as string[], expected: [] as number[], cnt: [] as number[] };
@@ -81,7 +97,20 @@ export function batchParams(batch: readonly PendingAppend[], channel: string): u
       ev.data.push(e.data);
     });
   });
-  return [req.stream, req.expected, req.cnt, pre.idx, pre.stream, pre.rev, ev.idx, ev.i, ev.id, ev.type, ev.data, channel];
+  return [
+    textArray(req.stream),
+    req.expected,
+    req.cnt,
+    pre.idx,
+    pre.stream,
+    pre.rev,
+    ev.idx,
+    ev.i,
+    ev.id,
+    textArray(ev.type),
+    textArray(ev.data),
+    channel,
+  ];
 }
 
 interface RawRow {

@@ -23,6 +23,8 @@ export interface PostgresEventStoreOptions extends AppendLimits {
   readonly connectionString: string;
   /** Upper bound of events committed in one group-commit transaction. */
   readonly maxBatchEvents?: number;
+  /** Batches committing at once (default 2: one cohort of writers seals while the other commits). */
+  readonly maxInFlight?: number;
   /** Poll interval of live subscriptions when no notification arrives (ms). */
   readonly pollIntervalMs?: number;
 }
@@ -44,11 +46,10 @@ interface EventRow {
 
 const SELECT_COLUMNS = 'position, stream, revision, event_id, type, data, recorded_at';
 const NOTIFY_CHANNEL = 'ql_events';
-const MAX_IN_FLIGHT = 2;
 
 /**
  * PostgreSQL adapter. Concurrent appends are group-committed: appends queue, and up to
- * MAX_IN_FLIGHT batches (each up to `maxBatchEvents`) commit through `ql_append_batch`. Each
+ * `maxInFlight` batches (each up to `maxBatchEvents`) commit through `ql_append_batch`. Each
  * append is still checked and applied on its own (a conflict fails only that append), and
  * every append is all-or-nothing. docs/event-store.md explains the ordering argument.
  */
@@ -59,9 +60,11 @@ export class PostgresEventStore implements EventStore {
   private closed = false;
   private readonly notifier: AppendNotifier;
   private readonly maxBatchEvents: number;
+  private readonly maxInFlight: number;
 
   private constructor(private readonly options: PostgresEventStoreOptions) {
     this.maxBatchEvents = options.maxBatchEvents ?? 2000;
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 2);
     this.notifier = new AppendNotifier(options.connectionString, NOTIFY_CHANNEL, options.pollIntervalMs ?? 1000);
   }
 
@@ -90,22 +93,22 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Starts a batch when fewer than MAX_IN_FLIGHT are committing. Two in flight let the
+   * Starts a batch when fewer than `maxInFlight` are committing. Two in flight let the
    * writers of one batch seal their next events while the other commits; the head row lock
    * still orders the two transactions, and each checks its members after taking the lock.
    */
   private kick(): void {
-    if (this.scheduled || this.inFlight >= MAX_IN_FLIGHT || this.queue.length === 0) return;
+    if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
     this.scheduled = true;
     // Let writers woken by a commit finish sealing their next appends (microtask chains)
     // before the batch is formed: a full batch costs one WAL flush too.
     setImmediate(() => {
       this.scheduled = false;
-      if (this.inFlight >= MAX_IN_FLIGHT || this.queue.length === 0) return;
+      if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
       // With nothing else in flight, take half of what waits: the other half forms the second
       // batch at once, and from then on one cohort of writers seals while the other commits.
       const waiting = this.queue.reduce((n, p) => n + p.events.length, 0);
-      const limit = this.inFlight === 0 ? Math.max(1, Math.ceil(waiting / 2)) : this.maxBatchEvents;
+      const limit = this.inFlight === 0 && this.maxInFlight > 1 ? Math.max(1, Math.ceil(waiting / 2)) : this.maxBatchEvents;
       const batch = takeBatch(this.queue, Math.min(limit, this.maxBatchEvents));
       this.inFlight++;
       this.commitBatch(batch)

@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { kidOf } from 'ledger-verify';
 import { IllegalState, NotFound, Unavailable } from '../../domain/errors.js';
+import type { SignPool } from './sign-pool.js';
 import { LocalSigner, type Signer } from './signer.js';
 
 /** Creates and loads signing keys. The local keystore is the default; a KMS adapter would implement this too. */
@@ -40,6 +41,8 @@ export interface LocalKeystoreOptions {
   readonly passphrase: string | undefined;
   /** Development mode: without a passphrase, keys are stored unencrypted. */
   readonly allowInsecure: boolean;
+  /** Sign on these threads rather than on the caller's (see SignPool). */
+  readonly signPool?: SignPool;
 }
 
 /**
@@ -71,7 +74,7 @@ export class LocalKeystore implements KeyProvider {
     const secret = new Uint8Array(Buffer.from(privateKey.export({ format: 'jwk' }).d as string, 'base64url'));
     const kid = kidOf(pub);
     await this.write(await this.protect(kid, pub, secret));
-    const signer = new LocalSigner(kid, pub, secret);
+    const signer = new LocalSigner(kid, pub, secret, this.options.signPool);
     secret.fill(0);
     return signer;
   }
@@ -94,7 +97,7 @@ export class LocalKeystore implements KeyProvider {
     }
     const secret = await this.unprotect(file);
     try {
-      const signer = new LocalSigner(kid, pub, secret);
+      const signer = new LocalSigner(kid, pub, secret, this.options.signPool);
       if (file.protection === 'none' && this.options.passphrase !== undefined) {
         await this.write(await this.protect(kid, pub, secret));
       }
