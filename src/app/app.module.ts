@@ -10,6 +10,9 @@ import { createAuthenticator } from '../auth/create-authenticator.js';
 import { AUTHENTICATOR } from '../auth/tokens.js';
 import { WhoAmIController } from '../auth/whoami.controller.js';
 import type { Ledger } from '../ledger/open-ledger.js';
+import { MetricsController } from '../projections/metrics.controller.js';
+import { ProjectionsHost, startProjections } from '../projections/projections.host.js';
+import { PROJECTIONS } from '../projections/tokens.js';
 import { HealthController } from './health.controller.js';
 import { LedgerErrorFilter } from './ledger-error.filter.js';
 import { CONFIG, LEDGER } from './tokens.js';
@@ -20,13 +23,18 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [HealthController, WhoAmIController],
+      controllers: [HealthController, WhoAmIController, MetricsController],
       providers: [
         { provide: LEDGER, useValue: ledger },
         { provide: CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: LedgerErrorFilter },
         { provide: AUTHENTICATOR, useFactory: () => createAuthenticator(ledger.pool, config.dataDir, auth) },
         { provide: APP_GUARD, useClass: AuthGuard },
+        {
+          provide: PROJECTIONS,
+          useFactory: () => startProjections(ledger.pool, ledger.store, (l) => process.stderr.write(`qledger: ${l}\n`)),
+        },
+        ProjectionsHost,
         RotateSigningKeyHandler,
         RevokeSigningKeyHandler,
       ],
