@@ -21,8 +21,12 @@ interface Item {
 }
 
 describe('GraphQL API', () => {
+  let api!: TestApp;
+  // Registered before the fixture's hooks: the app (and its projection runners) stops before the database goes.
+  after(async () => {
+    if (api) await api.close();
+  });
   const ctx = useLedgerFixture();
-  let api: TestApp;
   let auditor: string;
   let head: number;
 
@@ -38,7 +42,6 @@ describe('GraphQL API', () => {
       return (r.data?.['projections'] as Array<{ position: number }> | undefined)?.every((p) => p.position === head) ?? false;
     }, 'projections to catch up');
   });
-  after(() => api.close());
 
   it('serves the committed schema (regenerate with npm run graphql:schema)', async () => {
     const committed = await readFile(`${ROOT}${SCHEMA_FILE}`, 'utf8');
