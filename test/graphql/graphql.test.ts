@@ -163,6 +163,17 @@ describe('GraphQL API', () => {
     assert.ok(projections.every((p) => p.lag === 0));
   });
 
+  it('exposes the lag as Prometheus metrics', async () => {
+    const res = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${await api.token('operator')}` } });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
+    const text = await res.text();
+    assert.match(text, new RegExp(`^qledger_log_head_position ${await ctx.fx.store.headPosition()}$`, 'm'));
+    assert.match(text, /^qledger_projection_lag_events\{projection="audit-trail"\} 0$/m);
+    assert.match(text, /^qledger_projection_lag_seconds\{projection="signing-keys"\} 0$/m);
+    assert.match(text, /^qledger_projection_leader\{projection="audit-trail"\} 1$/m);
+  });
+
   it('refuses too deep or too costly operations before running them', async () => {
     const aliases = Array.from(
       { length: 12 },
