@@ -13,7 +13,9 @@ const HELP = `Usage: qledger serve [options]
 
 Runs the ledger service over HTTP (PORT, default 4000; QLEDGER_HOST, default 127.0.0.1) on the
 embedded PostgreSQL, or on QLEDGER_PG_URL when set. Creates the genesis key on first start and
-prints the trust root. Probes: GET /health/live, GET /health/ready.
+prints the trust root. Probes: GET /health/live, GET /health/ready (no credentials).
+API: /graphql (queries, and subscriptions over graphql-ws), GET /metrics, GET /auth/whoami, with
+"Authorization: Bearer <token or API key>" (qledger token, qledger apikeys, or QLEDGER_OIDC_ISSUERS).
 
 Options:
   --port N                listen on port N (overrides PORT)
