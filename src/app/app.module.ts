@@ -30,10 +30,14 @@ import { CONFIG, EVIDENCE_STORE, LEDGER, PROOFS } from './tokens.js';
 
 @Module({})
 export class AppModule {
-  static forLedger(ledger: Ledger, config: Config): DynamicModule {
+  /**
+   * `api`: the HTTP service's API (`ApiModule.forRoot(...)`: auth, projections, GraphQL), given by
+   * `qledger serve` only; CLI command contexts leave it out (and do not load its packages).
+   */
+  static forLedger(ledger: Ledger, config: Config, api?: DynamicModule): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot()],
+      imports: [CqrsModule.forRoot(), ...(api ? [api] : [])],
       controllers: [HealthController],
       providers: [
         { provide: LEDGER, useValue: ledger },

@@ -12,6 +12,9 @@ import { checkpointCommand } from './commands/checkpoint.js';
 import { exportCommand } from './commands/export.js';
 import { proofCommand } from './commands/proof.js';
 import { verifyCommand } from './commands/verify.js';
+import { tokenCommand } from './commands/token.js';
+import { apikeysCommand } from './commands/apikeys.js';
+import { projectionsCommand } from './commands/projections.js';
 import { stdio, type Output } from './context.js';
 
 const HELP = `qledger: the Quality Ledger service and its operator commands
@@ -28,6 +31,9 @@ Commands:
   export     write the full export (events, checkpoints, manifest) for offline verification
   proof      print inclusion and consistency proofs against checkpoints (JSON)
   verify     run the offline verifier's checks against the live store
+  token      print a short-lived API token of the local issuer (embedded default)
+  apikeys    create, list or revoke API keys for workers and services
+  projections  show the read models' positions, or rebuild them from zero
 
 Run qledger <command> --help for a command's options.`;
 
@@ -41,6 +47,9 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Output) => Promise<
   export: exportCommand,
   proof: proofCommand,
   verify: verifyCommand,
+  token: tokenCommand,
+  apikeys: apikeysCommand,
+  projections: projectionsCommand,
 };
 
 async function run(argv: readonly string[], io: Output = stdio): Promise<number> {

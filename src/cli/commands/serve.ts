@@ -2,6 +2,7 @@ import exitHook from 'async-exit-hook';
 import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from '../../app/app.module.js';
+import { loadAuthConfig } from '../../auth/auth-config.js';
 import { openLedger } from '../../ledger/open-ledger.js';
 import { Sealer } from '../../ledger/sealer/sealer.js';
 import { COMMON_HELP, COMMON_OPTIONS, parse } from '../args.js';
@@ -13,7 +14,9 @@ const HELP = `Usage: qledger serve [options]
 
 Runs the ledger service over HTTP (PORT, default 4000; QLEDGER_HOST, default 127.0.0.1) on the
 embedded PostgreSQL, or on QLEDGER_PG_URL when set. Creates the genesis key on first start and
-prints the trust root. Probes: GET /health/live, GET /health/ready.
+prints the trust root. Probes: GET /health/live, GET /health/ready (no credentials).
+API: /graphql (queries, and subscriptions over graphql-ws), GET /metrics, GET /auth/whoami, with
+"Authorization: Bearer <token or API key>" (qledger token, qledger apikeys, or QLEDGER_OIDC_ISSUERS).
 
 Options:
   --port N                listen on port N (overrides PORT)
@@ -25,6 +28,7 @@ export async function serveCommand(argv: readonly string[], io: Output): Promise
   if (args.positionals.length > 0) throw new UsageError(`qledger serve takes no arguments (got "${args.positionals[0]}")`);
   const config = configFrom(args);
   const port = typeof args.values['port'] === 'string' ? portFlag(args.values['port']) : config.port;
+  const auth = loadAuthConfig(process.env, { localIssuer: config.pgUrl === undefined });
 
   const ledger = await openLedger(config, (l) => io.err(l));
   let app: Awaited<ReturnType<typeof NestFactory.create>> | undefined;
@@ -42,7 +46,10 @@ export async function serveCommand(argv: readonly string[], io: Output): Promise
     if (ledger.insecureKeys) io.err(DEV_KEYS_WARNING);
     const { trustRoot } = await ledger.keyRing.ensureGenesis((kid) => config.origin ?? defaultOrigin(kid), operatorMetadata());
     await ledger.keyRing.current(); // fail now, not on the first write, if the key cannot be loaded
-    app = await NestFactory.create(AppModule.forLedger(ledger, config), { logger: ['error', 'warn'] });
+    const { ApiModule } = await import('../../app/api.module.js'); // loaded by serve only: other commands start faster
+    app = await NestFactory.create(AppModule.forLedger(ledger, config, ApiModule.forRoot(ledger, config, auth)), {
+      logger: ['error', 'warn'],
+    });
     await app.listen(port, config.host);
     const address = app.getHttpServer().address() as AddressInfo;
     io.out(`origin: ${ledger.keyRing.origin}`);
