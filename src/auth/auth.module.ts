@@ -14,7 +14,14 @@ export class AuthModule {
     return {
       module: AuthModule,
       providers: [
-        { provide: AUTHENTICATOR, useFactory: () => createAuthenticator(ledger.pool, config.dataDir, auth) },
+        {
+          provide: AUTHENTICATOR,
+          useFactory: () =>
+            createAuthenticator(ledger.pool, config.dataDir, auth, {
+              passphrase: config.keyPassphrase,
+              allowInsecure: config.devInsecureKeys,
+            }),
+        },
         { provide: LEDGER, useValue: ledger },
       ],
       exports: [AUTHENTICATOR, LEDGER],

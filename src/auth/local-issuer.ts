@@ -1,23 +1,35 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { Unavailable } from '../domain/errors.js';
+import { openSecret, sealSecret, type SealedSecret } from '../ledger/keys/secret-box.js';
 import { LOCAL_ISSUER } from './auth-config.js';
 import type { ProjectScope, Role } from './principal.js';
 
 /** Longest lifetime of a local token: they are for a person at the console, not for services. */
 export const MAX_LOCAL_TTL_SECONDS = 24 * 3600;
 
-interface IssuerFile {
-  readonly format: 'qledger-local-issuer/v1';
-  readonly alg: 'HS256';
-  readonly secret: string;
+type IssuerFile =
+  | { readonly format: 'qledger-local-issuer/v1'; readonly alg: 'HS256'; readonly protection: 'none'; readonly secret: string }
+  | ({ readonly format: 'qledger-local-issuer/v1'; readonly alg: 'HS256'; readonly protection: 'scrypt-aes-256-gcm' } & SealedSecret);
+
+/** How the issuer secret is kept at rest: like the signing keys (decision 0004). */
+export interface IssuerProtection {
+  /** Encrypts the secret at rest; required unless `allowInsecure`. */
+  readonly passphrase: string | undefined;
+  /** Development mode: keep the secret unencrypted (0600) when no passphrase is set. */
+  readonly allowInsecure: boolean;
 }
+
+const AAD = 'qledger-local-issuer/v1';
 
 /**
  * The local token issuer of the embedded default (decision 0035): an HMAC-SHA256 secret in
- * `<dataDir>/auth/local-issuer.json` (mode 0600, directory 0700), created on first use. It
- * signs short-lived tokens (`qledger token`) that only this data directory's service accepts.
+ * `<dataDir>/auth/local-issuer.json` (mode 0600, directory 0700), created on first use and
+ * encrypted with the key passphrase like the signing keys (unencrypted only in development
+ * mode). It signs short-lived tokens (`qledger token`) that only this data directory's service
+ * accepts.
  */
 export class LocalIssuer {
   private constructor(private readonly secret: Uint8Array) {}
@@ -27,28 +39,93 @@ export class LocalIssuer {
   }
 
   /** Loads the issuer secret, creating it when `create` is set and none exists; undefined otherwise. */
-  static async open(dataDir: string, options: { readonly create: boolean }): Promise<LocalIssuer | undefined> {
+  static async open(dataDir: string, options: { readonly create: boolean } & IssuerProtection): Promise<LocalIssuer | undefined> {
     const path = LocalIssuer.path(dataDir);
+    let file: IssuerFile | undefined;
     try {
-      const file = JSON.parse(await readFile(path, 'utf8')) as IssuerFile;
-      const secret = Buffer.from(file.secret, 'base64url');
-      if (file.format !== 'qledger-local-issuer/v1' || secret.length !== 32) throw new Error('bad issuer file');
-      return new LocalIssuer(new Uint8Array(secret));
+      file = JSON.parse(await readFile(path, 'utf8')) as IssuerFile;
+      if (file.format !== 'qledger-local-issuer/v1') throw new Error('bad issuer file');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
-        throw new Error(`the local issuer file ${path} is unreadable: delete it and run qledger token again`, {
-          cause: e,
-        });
-      if (!options.create) return undefined;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new Unavailable(
+          'LOCAL_ISSUER_UNREADABLE',
+          `the local issuer file ${path} is unreadable: delete it (local tokens end) and run qledger token again`,
+        );
+      }
     }
+    if (file !== undefined) {
+      const secret = await LocalIssuer.secretOf(file, path, options);
+      // A development secret is encrypted in place as soon as a passphrase is set.
+      if (file.protection === 'none' && options.passphrase !== undefined) await LocalIssuer.write(path, secret, options);
+      return new LocalIssuer(secret);
+    }
+    if (!options.create) return undefined;
     await mkdir(join(dataDir, 'auth'), { recursive: true, mode: 0o700 });
-    const secret = randomBytes(32);
-    const file: IssuerFile = { format: 'qledger-local-issuer/v1', alg: 'HS256', secret: secret.toString('base64url') };
+    await LocalIssuer.write(path, randomBytes(32), options, 'wx');
+    // Another process may have won the race: read back whatever is there now.
+    return LocalIssuer.open(dataDir, { ...options, create: false });
+  }
+
+  private static async secretOf(file: IssuerFile, path: string, options: IssuerProtection): Promise<Uint8Array> {
+    if (file.protection === 'none') {
+      if (options.passphrase === undefined && !options.allowInsecure) {
+        throw new Unavailable(
+          'KEY_PASSPHRASE_REQUIRED',
+          `the local issuer secret ${path} is unencrypted: set QLEDGER_KEY_PASSPHRASE to encrypt it`,
+        );
+      }
+      const secret = Buffer.from(file.secret, 'base64url');
+      if (secret.length !== 32)
+        throw new Unavailable('LOCAL_ISSUER_UNREADABLE', `the local issuer file ${path} is damaged: delete it and run qledger token again`);
+      return new Uint8Array(secret);
+    }
+    if (options.passphrase === undefined) {
+      throw new Unavailable(
+        'KEY_ENCRYPTED',
+        `the local issuer secret is encrypted: set QLEDGER_KEY_PASSPHRASE or QLEDGER_KEY_PASSPHRASE_FILE`,
+      );
+    }
+    const secret = await openSecret(options.passphrase, AAD, file);
+    if (secret === undefined || secret.length !== 32) {
+      throw new Unavailable(
+        'WRONG_KEY_PASSPHRASE',
+        `cannot decrypt the local issuer secret: the key passphrase is wrong (check QLEDGER_KEY_PASSPHRASE)`,
+      );
+    }
+    return secret;
+  }
+
+  private static async write(path: string, secret: Uint8Array, options: IssuerProtection, flag: 'w' | 'wx' = 'w'): Promise<void> {
+    let file: IssuerFile;
+    if (options.passphrase !== undefined) {
+      file = {
+        format: 'qledger-local-issuer/v1',
+        alg: 'HS256',
+        protection: 'scrypt-aes-256-gcm',
+        ...(await sealSecret(options.passphrase, AAD, secret)),
+      };
+    } else if (options.allowInsecure) {
+      file = { format: 'qledger-local-issuer/v1', alg: 'HS256', protection: 'none', secret: Buffer.from(secret).toString('base64url') };
+    } else {
+      throw new Unavailable(
+        'KEY_PASSPHRASE_REQUIRED',
+        'set QLEDGER_KEY_PASSPHRASE (or QLEDGER_KEY_PASSPHRASE_FILE) to protect the local issuer secret, or use --dev-insecure-keys',
+      );
+    }
     const tmp = `${path}.tmp-${process.pid}`;
     await writeFile(tmp, JSON.stringify(file), { mode: 0o600, flag: 'wx' });
-    await rename(tmp, path);
-    // Another process may have won the race: read back whatever is there now.
-    return LocalIssuer.open(dataDir, { create: false });
+    if (flag === 'wx') {
+      // Keep a racing winner's file: link fails when the target exists.
+      try {
+        await link(tmp, path);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      } finally {
+        await rm(tmp, { force: true });
+      }
+    } else {
+      await rename(tmp, path);
+    }
   }
 
   async issue(claims: {

@@ -33,7 +33,8 @@ export async function startTestApp(
   auth: Pick<AuthConfig, 'issuers'> = { issuers: [] },
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'qledger-api-'));
-  const config = loadConfig({ QLEDGER_DATA_DIR: dataDir });
+  // Development key mode: the local issuer secret may stay unencrypted in this throwaway data dir.
+  const config = loadConfig({ QLEDGER_DATA_DIR: dataDir, QLEDGER_DEV_INSECURE_KEYS: 'true' });
   const ledger = {
     store: fx.store,
     keyRing: fx.keyRing,
@@ -52,7 +53,7 @@ export async function startTestApp(
   );
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
-  const issuer = (await LocalIssuer.open(dataDir, { create: true }))!;
+  const issuer = (await LocalIssuer.open(dataDir, { create: true, passphrase: undefined, allowInsecure: true }))!;
   return {
     app,
     url: `http://127.0.0.1:${port}`,

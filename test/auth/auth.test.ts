@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -209,15 +209,27 @@ describe('qledger token', () => {
   const run = (args: string[], env: Record<string, string>) =>
     spawnSync(process.execPath, [MAIN, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8', timeout: 60_000 });
 
-  it('prints a short-lived token; the issuer key is kept with mode 0600', () => {
+  it('prints a short-lived token; the issuer key is kept encrypted with mode 0600', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qledger-token-'));
-    const r = run(['token', '--role', 'auditor', '--project', 'p1,p2', '--ttl', '15m', '--data-dir', dir], {});
+    const r = run(['token', '--role', 'auditor', '--project', 'p1,p2', '--ttl', '15m', '--data-dir', dir], {
+      QLEDGER_KEY_PASSPHRASE: 'token test passphrase',
+    });
     assert.equal(r.status, 0, r.stderr);
     const claims = decodeJwt(r.stdout.trim());
     assert.deepEqual(claims['qledger_roles'], ['auditor']);
     assert.deepEqual(claims['qledger_projects'], ['p1', 'p2']);
     assert.equal((claims.exp as number) - (claims.iat as number), 900);
     assert.equal(statSync(join(dir, 'auth', 'local-issuer.json')).mode & 0o777, 0o600);
+    assert.equal(JSON.parse(readFileSync(join(dir, 'auth', 'local-issuer.json'), 'utf8')).protection, 'scrypt-aes-256-gcm');
+  });
+
+  it('without a key passphrase (and not in development mode), refuses in one line and writes no issuer secret', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qledger-token-'));
+    const r = run(['token', '--role', 'auditor', '--data-dir', dir], {});
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr.trim(), /^[^\n]*QLEDGER_KEY_PASSPHRASE[^\n]*$/);
+    assert.equal(existsSync(join(dir, 'auth', 'local-issuer.json')), false);
   });
 
   it('refuses a bad role, a long ttl and an external database with exit 2', () => {

@@ -31,7 +31,11 @@ export async function tokenCommand(argv: readonly string[], io: Output): Promise
       'qledger token works with the embedded PostgreSQL only: with QLEDGER_PG_URL, get a token from your OIDC identity provider',
     );
   }
-  const issuer = await LocalIssuer.open(config.dataDir, { create: true });
+  const issuer = await LocalIssuer.open(config.dataDir, {
+    create: true,
+    passphrase: config.keyPassphrase,
+    allowInsecure: config.devInsecureKeys,
+  });
   const token = await issuer!.issue({ subject: operatorMetadata().actor.id, role, projects, ttlSeconds });
   io.out(token);
   return 0;

@@ -1,9 +1,10 @@
-import { createCipheriv, createDecipheriv, generateKeyPairSync, randomBytes, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { kidOf } from 'ledger-verify';
 import { IllegalState, NotFound, Unavailable } from '../../domain/errors.js';
 import type { SignPool } from './sign-pool.js';
+import { openSecret, sealSecret, type SealedSecret } from './secret-box.js';
 import { LocalSigner, type Signer } from './signer.js';
 
 /** Creates and loads signing keys. The local keystore is the default; a KMS adapter would implement this too. */
@@ -19,21 +20,14 @@ interface KeyFileBase {
   readonly kid: string;
   readonly publicKey: string;
 }
-interface EncryptedKeyFile extends KeyFileBase {
+interface EncryptedKeyFile extends KeyFileBase, SealedSecret {
   readonly protection: 'scrypt-aes-256-gcm';
-  readonly kdf: { readonly N: number; readonly r: number; readonly p: number; readonly salt: string };
-  readonly iv: string;
-  readonly ciphertext: string;
-  readonly tag: string;
 }
 interface PlainKeyFile extends KeyFileBase {
   readonly protection: 'none';
   readonly secretKey: string;
 }
 type KeyFile = EncryptedKeyFile | PlainKeyFile;
-
-const KDF = { N: 1 << 15, r: 8, p: 1 } as const;
-const SCRYPT_MAXMEM = 128 * 1024 * 1024;
 
 export interface LocalKeystoreOptions {
   readonly dir: string;
@@ -140,21 +134,7 @@ export class LocalKeystore implements KeyProvider {
     const base = { format: 'qledger-key/v1', kid, publicKey: Buffer.from(pub).toString('base64url') } as const;
     const passphrase = this.options.passphrase;
     if (passphrase === undefined) return { ...base, protection: 'none', secretKey: Buffer.from(secret).toString('base64url') };
-    const salt = randomBytes(16);
-    const iv = randomBytes(12);
-    const key = await scrypt(passphrase, salt, { ...KDF });
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
-    cipher.setAAD(Buffer.from(`qledger-key/v1:${kid}`));
-    const ciphertext = Buffer.concat([cipher.update(secret), cipher.final()]);
-    key.fill(0);
-    return {
-      ...base,
-      protection: 'scrypt-aes-256-gcm',
-      kdf: { ...KDF, salt: salt.toString('base64url') },
-      iv: iv.toString('base64url'),
-      ciphertext: ciphertext.toString('base64url'),
-      tag: cipher.getAuthTag().toString('base64url'),
-    };
+    return { ...base, protection: 'scrypt-aes-256-gcm', ...(await sealSecret(passphrase, `qledger-key/v1:${kid}`, secret)) };
   }
 
   private async unprotect(file: KeyFile): Promise<Uint8Array> {
@@ -166,27 +146,13 @@ export class LocalKeystore implements KeyProvider {
         `the signing key ${file.kid} is encrypted: set QLEDGER_KEY_PASSPHRASE or QLEDGER_KEY_PASSPHRASE_FILE`,
       );
     }
-    const key = await scrypt(passphrase, Buffer.from(file.kdf.salt, 'base64url'), { N: file.kdf.N, r: file.kdf.r, p: file.kdf.p });
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(file.iv, 'base64url'));
-      decipher.setAAD(Buffer.from(`qledger-key/v1:${file.kid}`));
-      decipher.setAuthTag(Buffer.from(file.tag, 'base64url'));
-      return new Uint8Array(Buffer.concat([decipher.update(Buffer.from(file.ciphertext, 'base64url')), decipher.final()]));
-    } catch {
+    const secret = await openSecret(passphrase, `qledger-key/v1:${file.kid}`, file);
+    if (secret === undefined) {
       throw new Unavailable(
         'WRONG_KEY_PASSPHRASE',
         `cannot decrypt the signing key ${file.kid}: the key passphrase is wrong (check QLEDGER_KEY_PASSPHRASE)`,
       );
-    } finally {
-      key.fill(0);
     }
+    return secret;
   }
-}
-
-function scrypt(passphrase: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scryptCb(passphrase.normalize('NFC'), salt, 32, { ...options, maxmem: SCRYPT_MAXMEM }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    ),
-  );
 }
