@@ -90,7 +90,10 @@ export interface PlanPolicy {
 }
 
 export interface ApprovalRequirements {
-  /** Roles that may approve; an approval by any other role is refused. Empty: no human approval needed. */
+  /**
+   * Roles that may approve, veto and waive (any other role is refused); when humans must approve,
+   * each of these roles must be among the approvers (RACI: e.g. responsible and accountable).
+   */
   readonly requiredRoles: readonly string[];
   /** Distinct approvers needed, by target environment, e.g. `{ production: 2 }`. */
   readonly quorumByEnvironment: { readonly [environment: string]: number };
@@ -178,22 +181,31 @@ export function planProblems(plan: RunPlan): FieldProblem[] {
       p.push({ path: `stages[${i}].condition.stage`, message: `${s.condition.stage} must be a stage this one depends on` });
     }
   });
-  const a = plan.approval;
-  if (!a || !isArray(a.requiredRoles)) p.push({ path: 'approval.requiredRoles', message: 'an array of roles' });
-  else {
-    const quorums = [a.defaultQuorum, ...Object.values(a.quorumByEnvironment ?? {})];
-    if (quorums.some((q) => !Number.isInteger(q) || q < 0 || q > 10)) {
-      p.push({ path: 'approval', message: 'quorums are integers from 0 to 10' });
-    }
-    if (quorums.some((q) => q > 0) && a.requiredRoles.length === 0) {
-      p.push({ path: 'approval.requiredRoles', message: 'a quorum above 0 needs at least one approver role' });
-    }
-  }
+  p.push(...approvalProblems(plan.approval));
   if (!isArray(plan.policies)) p.push({ path: 'policies', message: 'an array' });
   else
     plan.policies.forEach((pol, i) => {
       if (!DIGEST_PATTERN.test(pol.digest)) p.push({ path: `policies[${i}].digest`, message: 'expected sha256:<64 hex>' });
     });
+  return p;
+}
+
+/** Problems with approval requirements (empty: valid). */
+export function approvalProblems(a: ApprovalRequirements): FieldProblem[] {
+  const p: FieldProblem[] = [];
+  if (!a || !isArray(a.requiredRoles) || a.requiredRoles.some((r) => typeof r !== 'string' || r === '')) {
+    return [{ path: 'approval.requiredRoles', message: 'an array of role names' }];
+  }
+  if (a.quorumByEnvironment === null || typeof a.quorumByEnvironment !== 'object') {
+    return [{ path: 'approval.quorumByEnvironment', message: 'an object of environment → quorum' }];
+  }
+  const quorums = [a.defaultQuorum, ...Object.values(a.quorumByEnvironment)];
+  if (quorums.some((q) => !Number.isInteger(q) || q < 0 || q > 10)) {
+    p.push({ path: 'approval', message: 'quorums are integers from 0 to 10' });
+  }
+  if (quorums.some((q) => q > 0) && a.requiredRoles.length === 0) {
+    p.push({ path: 'approval.requiredRoles', message: 'a quorum above 0 needs at least one approver role' });
+  }
   return p;
 }
 
