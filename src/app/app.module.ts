@@ -19,6 +19,7 @@ import { createAuthenticator } from '../auth/create-authenticator.js';
 import { AUTHENTICATOR } from '../auth/tokens.js';
 import { WhoAmIController } from '../auth/whoami.controller.js';
 import type { Ledger } from '../ledger/open-ledger.js';
+import { REST_CONTROLLERS, REST_PROVIDERS } from '../rest/index.js';
 import { HealthController } from './health.controller.js';
 import { LedgerErrorFilter } from './ledger-error.filter.js';
 import { CONFIG, EVIDENCE_STORE, LEDGER } from './tokens.js';
@@ -29,7 +30,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [HealthController, WhoAmIController],
+      controllers: [HealthController, WhoAmIController, ...REST_CONTROLLERS],
       providers: [
         { provide: LEDGER, useValue: ledger },
         { provide: CONFIG, useValue: config },
@@ -49,6 +50,7 @@ export class AppModule {
         RevokeModelVersionHandler,
         RecordBatchManifestHandler,
         IsModelApprovedHandler,
+        ...REST_PROVIDERS,
       ],
     };
   }
