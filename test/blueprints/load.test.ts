@@ -83,7 +83,7 @@ describe('validation errors name the file, the line and the path, and say what i
   it('a misspelt property, at the line of the key', () => {
     const text = base.replace('min_coverage: 0.8', 'min_coverge: 0.8');
     assert.deepEqual(problems(text), [
-      `blueprints/x.yaml:${lineOf(text, 'min_coverge')} stages[0].checks[1].min_coverge: unknown property: expected one of id, type, description, tool, required, needs, run_if, timeout_seconds, retries, min_coverage, severity_threshold, min_metrics, max_metrics, max_disparity, max_latency_ms_p95, max_drift, params`,
+      `blueprints/x.yaml:${lineOf(text, 'min_coverge')} stages[0].checks[1].min_coverge: unknown property: expected one of id, type, description, tool, required, timeout_seconds, retries, min_coverage, severity_threshold, min_metrics, max_metrics, max_disparity, max_latency_ms_p95, max_drift, params`,
     ]);
   });
 
@@ -122,27 +122,23 @@ describe('validation errors name the file, the line and the path, and say what i
     ]);
   });
 
-  it('a check that needs an unknown check, a check of a later stage, or itself in a cycle', () => {
-    const unknown = base.replace('        max_latency_ms_p95: 250\n', '        max_latency_ms_p95: 250\n        needs: [functional_tests]\n');
-    assert.deepEqual(problems(unknown), [
-      `blueprints/x.yaml:${lineOf(unknown, 'needs: [functional_tests]')} stages[3].checks[0].needs[0]: expected the id of a check of this blueprint (got "functional_tests")`,
+  it('run_if must name an outcome of a stage this one depends on', () => {
+    const notUpstream = base.replace('  - name: data_validation\n', '  - name: data_validation\n    run_if: { stage: pre_deploy, status: FAILED }\n');
+    assert.deepEqual(problems(notUpstream), [
+      `blueprints/x.yaml:${lineOf(notUpstream, 'run_if: { stage: pre_deploy')} stages[1].run_if.stage: expected a stage "data_validation" depends on: one of build (got "pre_deploy")`,
     ]);
-    const later = base.replace('        type: CODE_LINT\n', '        type: CODE_LINT\n        needs: [perf_test]\n');
-    assert.deepEqual(problems(later), [
-      `blueprints/x.yaml:${lineOf(later, 'needs: [perf_test]')} stages[0].checks[0].needs[0]: expected a check of stage "build" or of a stage it depends on ("perf_test" is in stage "pre_deploy")`,
+    const badStatus = base.replace('  - name: pre_deploy\n', '  - name: pre_deploy\n    run_if: { stage: build, status: DONE }\n');
+    assert.deepEqual(problems(badStatus), [
+      `blueprints/x.yaml:${lineOf(badStatus, 'status: DONE')} stages[3].run_if.status: expected one of PASSED, FAILED, SKIPPED (got "DONE")`,
     ]);
-    const cycle = base
-      .replace('        type: CODE_LINT\n', '        type: CODE_LINT\n        needs: [sast]\n')
-      .replace('        type: SAST\n', '        type: SAST\n        needs: [code_lint]\n');
-    assert.deepEqual(problems(cycle), [
-      `blueprints/x.yaml:${lineOf(cycle, 'needs: [sast]')} stages[0].checks[0].needs: expected checks without a cycle (found code_lint -> sast -> code_lint)`,
-    ]);
+    const transitive = base.replace('  - name: pre_deploy\n', '  - name: pre_deploy\n    run_if: { stage: build, status: PASSED }\n');
+    assert.equal(parseBlueprint(transitive, 'x.yaml').definition.stages[3]?.run_if?.stage, 'build');
   });
 
-  it('load tests only if functional tests passed: run_if needs a needs list', () => {
-    const text = base.replace('        max_latency_ms_p95: 250\n', '        max_latency_ms_p95: 250\n        run_if: all_passed\n');
+  it('an on_fail NEEDS_APPROVAL condition needs human_approval roles', () => {
+    const text = base.replace("        rule: no_crypto_anti_patterns_detected()\n", "        rule: no_crypto_anti_patterns_detected()\n        on_fail: NEEDS_APPROVAL\n");
     assert.deepEqual(problems(text), [
-      `blueprints/x.yaml:${lineOf(text, 'run_if: all_passed')} stages[3].checks[0].run_if: expected run_if only together with needs (the checks it depends on)`,
+      `blueprints/x.yaml:${lineOf(text, 'on_fail: NEEDS_APPROVAL')} policies.approval.conditions[3].on_fail: expected human_approval.roles (who may approve) with an on_fail NEEDS_APPROVAL condition`,
     ]);
   });
 

@@ -56,10 +56,6 @@ export interface CheckDefinition {
   readonly tool?: string;
   /** Default true: a required check must pass (or be waived) for all_required_checks_pass(). */
   readonly required?: boolean;
-  /** Checks (ids) that must finish first; in the same stage or a stage this one depends on. */
-  readonly needs?: readonly string[];
-  /** With `needs`: run only if they all passed (default), or whatever their outcome. */
-  readonly run_if?: 'all_passed' | 'always';
   readonly timeout_seconds?: number;
   readonly retries?: number;
   // thresholds (seed 000 §7.1)
@@ -74,11 +70,20 @@ export interface CheckDefinition {
   readonly params?: Readonly<Record<string, unknown>>;
 }
 
+export const STAGE_OUTCOMES = ['PASSED', 'FAILED', 'SKIPPED'] as const;
+export type StageOutcome = (typeof STAGE_OUTCOMES)[number];
+
 export interface StageDefinition {
   readonly name: string;
   readonly description?: string;
-  /** Stage names. Omitted: the previous stage in the list (the first stage: none). `[]`: a root stage. */
+  /**
+   * Stage names. Omitted: the previous stage in the list (the first stage: none). `[]`: a root
+   * stage. A stage runs once every stage it depends on has PASSED (seed 000 RF04: load tests only
+   * if the functional tests passed), unless `run_if` names another outcome for one of them.
+   */
   readonly depends_on?: readonly string[];
+  /** Run only when that stage (one this one depends on, directly or not) ended so, e.g. a rollback stage on FAILED. */
+  readonly run_if?: { readonly stage: string; readonly status: StageOutcome };
   readonly checks: readonly CheckDefinition[];
 }
 
@@ -96,8 +101,23 @@ export interface ApprovalCondition {
 
 export interface ApprovalPolicy {
   readonly conditions: readonly ApprovalCondition[];
-  /** Environments where even a fully passing run needs a human approval (NEEDS_APPROVAL). */
-  readonly human_approval?: { readonly environments: readonly string[] };
+  /** Who may approve a NEEDS_APPROVAL verdict, and how many must, per environment. */
+  readonly human_approval?: HumanApproval;
+}
+
+export interface HumanApproval {
+  /** Roles that may approve, veto and waive; when humans must approve, each role must be among the approvers. */
+  readonly roles: readonly string[];
+  /** Distinct approvers needed per environment, e.g. `{ prod: 2 }`; above 0, even a passing run is NEEDS_APPROVAL there. */
+  readonly quorum?: Readonly<Record<string, number>>;
+  /** For environments not in `quorum` (default 0: the policy verdict alone decides). */
+  readonly default_quorum?: number;
+}
+
+/** Approvers a run in `environment` needs (0: none). */
+export function quorumFor(h: HumanApproval | undefined, environment: string): number {
+  if (!h) return 0;
+  return h.quorum !== undefined && Object.hasOwn(h.quorum, environment) ? (h.quorum[environment] as number) : (h.default_quorum ?? 0);
 }
 
 export interface BlueprintDefinition {

@@ -9,7 +9,7 @@ export interface BlueprintProblem {
 
 /**
  * What the JSON Schema cannot check: unique names, the stage DAG (unknown stages, cycles),
- * check `needs` (known, reachable, acyclic), and approval rules that compile. Assumes the
+ * `run_if` conditions on an upstream stage, and approval rules that compile. Assumes the
  * document already matches the schema.
  */
 export function semanticProblems(bp: BlueprintDefinition): BlueprintProblem[] {
@@ -36,7 +36,20 @@ export function semanticProblems(bp: BlueprintDefinition): BlueprintProblem[] {
     add(['stages', at, 'depends_on'], `expected stages without a cycle (found ${stageCycle.join(' -> ')})`);
   }
 
-  // Checks: ids unique across the blueprint (the policy names them), needs resolvable and acyclic.
+  // run_if names an outcome of a stage this one depends on (directly or not).
+  const upstream = stageCycle ? undefined : ancestors(deps);
+  bp.stages.forEach((s, i) => {
+    if (s.run_if === undefined || !upstream) return;
+    if (!upstream.get(s.name)?.has(s.run_if.stage)) {
+      const choices = [...(upstream.get(s.name) ?? [])];
+      add(
+        ['stages', i, 'run_if', 'stage'],
+        `expected a stage "${s.name}" depends on${choices.length > 0 ? `: one of ${choices.join(', ')}` : ' (it depends on none: add depends_on)'} (got "${s.run_if.stage}")`,
+      );
+    }
+  });
+
+  // Check ids are unique across the blueprint: the policy, waivers and runs name them.
   const checkAt = new Map<string, { stage: number; check: number }>();
   bp.stages.forEach((s, si) =>
     s.checks.forEach((c, ci) => {
@@ -45,30 +58,10 @@ export function semanticProblems(bp: BlueprintDefinition): BlueprintProblem[] {
       else checkAt.set(c.id, { stage: si, check: ci });
     }),
   );
-  const upstream = stageCycle ? undefined : ancestors(deps);
-  bp.stages.forEach((s, si) =>
-    s.checks.forEach((c, ci) => {
-      if (c.run_if !== undefined && (c.needs ?? []).length === 0) {
-        add(['stages', si, 'checks', ci, 'run_if'], 'expected run_if only together with needs (the checks it depends on)');
-      }
-      (c.needs ?? []).forEach((n, ni) => {
-        const at = checkAt.get(n);
-        const path = ['stages', si, 'checks', ci, 'needs', ni];
-        if (!at) add(path, `expected the id of a check of this blueprint (got "${n}")`);
-        else if (n === c.id) add(path, 'expected another check (a check cannot need itself)');
-        else if (at.stage !== si && upstream && !upstream.get(s.name)?.has(bp.stages[at.stage]?.name ?? '')) {
-          add(path, `expected a check of stage "${s.name}" or of a stage it depends on ("${n}" is in stage "${bp.stages[at.stage]?.name}")`);
-        }
-      });
-    }),
-  );
-  const checkIds = [...checkAt.keys()];
-  const needsOf = new Map<string, readonly string[]>();
-  for (const s of bp.stages) for (const c of s.checks) needsOf.set(c.id, (c.needs ?? []).filter((n) => checkAt.has(n) && n !== c.id));
-  const checkCycle = findCycle(checkIds, (id) => needsOf.get(id) ?? []);
-  if (checkCycle) {
-    const at = checkAt.get(checkCycle[0] as string) as { stage: number; check: number };
-    add(['stages', at.stage, 'checks', at.check, 'needs'], `expected checks without a cycle (found ${checkCycle.join(' -> ')})`);
+
+  const h = bp.policies.approval.human_approval;
+  for (const [env, q] of Object.entries(h?.quorum ?? {})) {
+    if (q > 0 && (h?.roles.length ?? 0) === 0) add(['policies', 'approval', 'human_approval', 'quorum', env], 'expected human_approval.roles for a quorum above 0');
   }
 
   for (const p of policyProblems(bp.policies.approval)) add(['policies', 'approval', ...p.path], p.message);

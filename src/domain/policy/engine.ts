@@ -1,4 +1,4 @@
-import type { ApprovalCondition, ApprovalPolicy, OnFail } from '../blueprint/types.js';
+import { quorumFor, type ApprovalCondition, type ApprovalPolicy, type OnFail } from '../blueprint/types.js';
 import { contentDigest } from '../digest.js';
 import { ValidationError } from '../errors.js';
 import { activeWaivers, policyEnvironment, Recorder, RuleError } from './functions.js';
@@ -46,6 +46,10 @@ export function policyProblems(policy: ApprovalPolicy): RuleProblem[] {
     }
   });
   if (policy.conditions.length === 0) problems.push({ path: ['conditions'], message: 'expected at least one approval condition' });
+  const needsHumans = policy.conditions.findIndex((c) => c.on_fail === 'NEEDS_APPROVAL');
+  if (needsHumans >= 0 && (policy.human_approval?.roles ?? []).length === 0) {
+    problems.push({ path: ['conditions', needsHumans, 'on_fail'], message: 'expected human_approval.roles (who may approve) with an on_fail NEEDS_APPROVAL condition' });
+  }
   return problems;
 }
 
@@ -75,7 +79,7 @@ export function evaluatePolicy(policy: ApprovalPolicy, input: PolicyInput): Poli
   });
 
   const blocking = conditions.filter((c) => c.blocking);
-  const humanApprovalRequired = blocking.length === 0 && (policy.human_approval?.environments ?? []).includes(input.environment);
+  const humanApprovalRequired = blocking.length === 0 && quorumFor(policy.human_approval, input.environment) > 0;
   const verdict: Verdict = blocking.some((c) => c.onFail === 'REJECT')
     ? 'REJECTED'
     : blocking.length > 0 || humanApprovalRequired
