@@ -3,6 +3,7 @@ import type { Provider, Type } from '@nestjs/common';
 import { DecideOnRunHandler } from '../process/commands/decide-on-run.handler.js';
 import { ReportCheckHandler } from '../process/commands/report-check.handler.js';
 import { RequestPipelineRunHandler } from '../process/commands/request-pipeline-run.handler.js';
+import { ProcessHost } from '../process/process.host.js';
 import { BatchesController } from './batches.controller.js';
 import { EvidenceController } from './evidence.controller.js';
 import { ModelsController } from './models.controller.js';
@@ -22,4 +23,5 @@ export const REST_PROVIDERS: Provider[] = [
   RequestPipelineRunHandler,
   ReportCheckHandler,
   DecideOnRunHandler,
+  ProcessHost,
 ];
