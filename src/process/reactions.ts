@@ -44,6 +44,18 @@ function metaFor(cause: { id: string; meta?: { correlationId?: string } }, actio
   };
 }
 
+/** Refusals that only mean the step was already taken: nothing to report. */
+const RACED = new Set([
+  'RUN_ALREADY_QUEUED',
+  'STAGE_NOT_PENDING',
+  'CHECK_ALREADY_FINISHED',
+  'STALE_ATTEMPT',
+  'RUN_ENDED',
+  'RUN_NOT_AWAITING_DECISION',
+  'DECISION_FINAL',
+  'DECISION_EXISTS',
+]);
+
 /**
  * Issues one command; a business refusal (the step was already taken, the run moved on) is
  * expected when events race and is only logged. Infrastructure failures propagate (retried).
@@ -60,6 +72,7 @@ async function issue<C, E extends DomainEvent, S>(
     return r.events.length > 0 && !r.idempotent;
   } catch (e) {
     if (isLedgerError(e) && e.kind !== 'Unavailable' && e.kind !== 'ConcurrencyError') {
+      if (RACED.has(e.code)) return false; // another event, a worker or a person took this step first
       ctx.log(`process: ${stream}: ${(command as { type?: string }).type} not applied: ${e.message} [${e.code}]`);
       return false;
     }
