@@ -57,7 +57,12 @@ export async function setUpProject(ledger: Ledger, p: ProjectSetup, metaFor: (st
     metaFor('create'),
   );
   for (const [environment, blueprint] of Object.entries(p.blueprints)) {
-    await ledger.writer.execute(stream, projectDecider, { type: 'AttachBlueprint', environment, blueprint }, metaFor(`attach:${environment}`));
+    await ledger.writer.execute(
+      stream,
+      projectDecider,
+      { type: 'AttachBlueprint', environment, blueprint },
+      metaFor(`attach:${environment}`),
+    );
   }
   if (p.cryptoPipeline) {
     await ledger.writer.execute(stream, projectDecider, { type: 'SetCryptoPipeline', blueprint: p.cryptoPipeline }, metaFor('crypto'));

@@ -8,7 +8,12 @@ import type { CheckReport, CheckState, RunState } from '../domain/run/types.js';
  * What the policy engine sees of a run: every check of the plan with its outcome, and the
  * metrics, findings and evidence of its last recorded result; the decision's active waivers.
  */
-export function policyInputOf(run: RunState, runEvents: readonly EventEnvelope[], decision: DecisionState, evaluatedAt: string): PolicyInput {
+export function policyInputOf(
+  run: RunState,
+  runEvents: readonly EventEnvelope[],
+  decision: DecisionState,
+  evaluatedAt: string,
+): PolicyInput {
   const plan = run.plan;
   if (!plan) throw new Error('policyInputOf: the run has no plan');
   const reports = new Map<string, CheckReport>();

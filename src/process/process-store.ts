@@ -30,7 +30,9 @@ export class ProcessStore {
   }
 
   async position(): Promise<number> {
-    const { rows } = await this.pool.query<{ position: string }>('SELECT position FROM ql_process_checkpoints WHERE name = $1', [this.name]);
+    const { rows } = await this.pool.query<{ position: string }>('SELECT position FROM ql_process_checkpoints WHERE name = $1', [
+      this.name,
+    ]);
     return rows[0] ? Number(rows[0].position) : 0;
   }
 

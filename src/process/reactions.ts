@@ -146,7 +146,13 @@ async function onRunEvent(ctx: ReactionContext, e: EventEnvelope): Promise<void>
     await issue(ctx, runStream(runId), pipelineRun, { ...stamp, type: 'StartStage', stageId }, metaFor(e, `start:${stageId}`, now));
   }
   for (const s of steps.stagesToSkip) {
-    await issue(ctx, runStream(runId), pipelineRun, { ...stamp, type: 'SkipStage', stageId: s.stageId }, metaFor(e, `skip:${s.stageId}`, now));
+    await issue(
+      ctx,
+      runStream(runId),
+      pipelineRun,
+      { ...stamp, type: 'SkipStage', stageId: s.stageId },
+      metaFor(e, `skip:${s.stageId}`, now),
+    );
   }
 }
 

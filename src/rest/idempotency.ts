@@ -25,7 +25,10 @@ export function writeContext(principal: Principal, route: string, key: unknown, 
     throw invalidInput([{ path: 'header:Idempotency-Key', message: 'printable ASCII without spaces, 1 to 200 characters' }]);
   }
   const seed = typeof key === 'string' ? `qledger/idempotency/v1\n${principal.actorId}\n${route}\n${key}` : undefined;
-  const digest = (purpose: string) => createHash('sha256').update(`${seed ?? newId(now.getTime())}\n${purpose}`).digest('hex');
+  const digest = (purpose: string) =>
+    createHash('sha256')
+      .update(`${seed ?? newId(now.getTime())}\n${purpose}`)
+      .digest('hex');
   const commandId = seed === undefined ? newId(now.getTime()) : `idem:${digest('command').slice(0, 40)}`;
   return {
     meta: {

@@ -24,14 +24,11 @@ export class RunView {
       runDecision.initialState,
     );
     const evaluation = decisionEvents.filter((e) => e.type === 'PolicyEvaluated').at(-1)?.data as
-      | { verdict: string; explanation: unknown; policyDigest: string; evaluatedAt: string }
-      | undefined;
+      { verdict: string; explanation: unknown; policyDigest: string; evaluatedAt: string } | undefined;
     const closing = decisionEvents.find((e) => e.type === 'DecisionApproved' || e.type === 'DecisionRejected')?.data as
-      | { reasons: string[] }
-      | undefined;
+      { reasons: string[] } | undefined;
     const ending = runEvents.find((e) => ['RunSucceeded', 'RunFailed', 'RunCancelled'].includes(e.type))?.data as
-      | { reasons?: string[]; reason?: string }
-      | undefined;
+      { reasons?: string[]; reason?: string } | undefined;
     return {
       pipeline_run_id: runId,
       project_id: run.projectId ?? null,
@@ -43,7 +40,10 @@ export class RunView {
       reasons: ending?.reasons ?? (ending?.reason !== undefined ? [ending.reason] : []),
       stages: Object.fromEntries(run.stages),
       checks: Object.fromEntries(
-        [...run.checks].map(([id, c]) => [id, { stage: c.stageId, status: c.status, attempt: c.attempt, worker: c.workerId ?? null, deadline: c.deadline ?? null }]),
+        [...run.checks].map(([id, c]) => [
+          id,
+          { stage: c.stageId, status: c.status, attempt: c.attempt, worker: c.workerId ?? null, deadline: c.deadline ?? null },
+        ]),
       ),
       decision: {
         status: decision.status,
@@ -51,7 +51,12 @@ export class RunView {
         approvals: [...decision.approvals].map(([approver, role]) => ({ approver, role })),
         waivers: [...decision.waivers].map(([id, w]) => ({ id, target: w.target, status: w.status, expires_at: w.expiresAt })),
         evaluation: evaluation
-          ? { verdict: evaluation.verdict, policy_digest: evaluation.policyDigest, evaluated_at: evaluation.evaluatedAt, explanation: evaluation.explanation }
+          ? {
+              verdict: evaluation.verdict,
+              policy_digest: evaluation.policyDigest,
+              evaluated_at: evaluation.evaluatedAt,
+              explanation: evaluation.explanation,
+            }
           : null,
         reasons: closing?.reasons ?? [],
       },

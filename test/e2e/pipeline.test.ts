@@ -116,7 +116,11 @@ function suite(ctx: ReturnType<typeof useLedgerFixture>): void {
     });
     const evaluation = evaluated.body.decision.evaluation;
     assert.notEqual(evaluation.verdict, 'REJECTED', JSON.stringify(evaluation));
-    const conditions = evaluation.explanation.conditions as { name: string; outcome: string; observed: { call: string; value: unknown }[] }[];
+    const conditions = evaluation.explanation.conditions as {
+      name: string;
+      outcome: string;
+      observed: { call: string; value: unknown }[];
+    }[];
     assert.deepEqual(
       conditions.map((c) => [c.name, c.outcome]),
       [
@@ -126,7 +130,10 @@ function suite(ctx: ReturnType<typeof useLedgerFixture>): void {
         ['no_crypto_anti_patterns', 'PASS'],
       ],
     );
-    assert.deepEqual(conditions[1]?.observed.map((o) => [o.call, o.value]), [["metric('coverage')", 0.85]]);
+    assert.deepEqual(
+      conditions[1]?.observed.map((o) => [o.call, o.value]),
+      [["metric('coverage')", 0.85]],
+    );
     assert.equal(evaluated.body.status, 'AWAITING_DECISION', 'production needs one human approval');
 
     // The initiator may not approve their own run, even holding the approver role: 403, nothing written.

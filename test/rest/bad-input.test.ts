@@ -7,7 +7,15 @@ import { http, sha256Hex } from '../e2e/support.js';
 type Role = 'operator' | 'worker' | 'approver';
 
 /** Every REST route of the edge, each with an input it must refuse. */
-const CASES: { route: string; role: Role; method: string; path: string; body?: unknown; headers?: Record<string, string>; paths: string[] }[] = [
+const CASES: {
+  route: string;
+  role: Role;
+  method: string;
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  paths: string[];
+}[] = [
   {
     route: 'POST /pipelines/run',
     role: 'operator',
@@ -65,8 +73,22 @@ const CASES: { route: string; role: Role; method: string; path: string; body?: u
     body: { status: 'ERROR' },
     paths: ['error'],
   },
-  { route: 'POST /runs/{runId}/approvals', role: 'approver', method: 'POST', path: '/runs/prun-1/approvals', body: { role: 'Approver!!' }, paths: ['role'] },
-  { route: 'POST /runs/{runId}/veto', role: 'approver', method: 'POST', path: '/runs/prun-1/veto', body: { role: 'approver' }, paths: ['reason'] },
+  {
+    route: 'POST /runs/{runId}/approvals',
+    role: 'approver',
+    method: 'POST',
+    path: '/runs/prun-1/approvals',
+    body: { role: 'Approver!!' },
+    paths: ['role'],
+  },
+  {
+    route: 'POST /runs/{runId}/veto',
+    role: 'approver',
+    method: 'POST',
+    path: '/runs/prun-1/veto',
+    body: { role: 'approver' },
+    paths: ['reason'],
+  },
   {
     route: 'POST /runs/{runId}/waivers',
     role: 'approver',
@@ -80,12 +102,32 @@ const CASES: { route: string; role: Role; method: string; path: string; body?: u
     role: 'approver',
     method: 'POST',
     path: '/runs/prun-1/waivers',
-    body: { waiver_id: 'w1', role: 'approver', target: { check: 'sast', finding: 'x' }, justification: 'a false positive of the scanner', expires_at: '2099-01-01T00:00:00.000Z' },
+    body: {
+      waiver_id: 'w1',
+      role: 'approver',
+      target: { check: 'sast', finding: 'x' },
+      justification: 'a false positive of the scanner',
+      expires_at: '2099-01-01T00:00:00.000Z',
+    },
     paths: ['target'],
   },
-  { route: 'POST /runs/{runId}/waivers/{waiverId}/revoke', role: 'approver', method: 'POST', path: '/runs/prun-1/waivers/w1/revoke', body: {}, paths: ['reason'] },
+  {
+    route: 'POST /runs/{runId}/waivers/{waiverId}/revoke',
+    role: 'approver',
+    method: 'POST',
+    path: '/runs/prun-1/waivers/w1/revoke',
+    body: {},
+    paths: ['reason'],
+  },
   { route: 'GET /runs/{runId}', role: 'approver', method: 'GET', path: '/runs/bad%20id', paths: ['runId'] },
-  { route: 'PUT /evidence/{sha256}', role: 'worker', method: 'PUT', path: '/evidence/NOTHEX', body: new Uint8Array([1, 2, 3]), paths: ['sha256'] },
+  {
+    route: 'PUT /evidence/{sha256}',
+    role: 'worker',
+    method: 'PUT',
+    path: '/evidence/NOTHEX',
+    body: new Uint8Array([1, 2, 3]),
+    paths: ['sha256'],
+  },
   {
     route: 'PUT /evidence/{sha256} (media type)',
     role: 'worker',
@@ -96,7 +138,13 @@ const CASES: { route: string; role: Role; method: string; path: string; body?: u
     paths: ['header:X-Evidence-Media-Type'],
   },
   { route: 'GET /evidence/{sha256}', role: 'approver', method: 'GET', path: '/evidence/xyz', paths: ['sha256'] },
-  { route: 'GET /models/{name}/approval', role: 'worker', method: 'GET', path: '/models/fraud/approval?digest=x&stage=Prod', paths: ['digest', 'stage'] },
+  {
+    route: 'GET /models/{name}/approval',
+    role: 'worker',
+    method: 'GET',
+    path: '/models/fraud/approval?digest=x&stage=Prod',
+    paths: ['digest', 'stage'],
+  },
   {
     route: 'GET /models/{name}/approval (name)',
     role: 'worker',
@@ -104,7 +152,14 @@ const CASES: { route: string; role: Role; method: string; path: string; body?: u
     path: `/models/Model!/approval?digest=sha256:${'a'.repeat(64)}&stage=production`,
     paths: ['name'],
   },
-  { route: 'POST /models/{name}/versions', role: 'operator', method: 'POST', path: '/models/fraud/versions', body: { version: '', digest: 'x' }, paths: ['version', 'digest'] },
+  {
+    route: 'POST /models/{name}/versions',
+    role: 'operator',
+    method: 'POST',
+    path: '/models/fraud/versions',
+    body: { version: '', digest: 'x' },
+    paths: ['version', 'digest'],
+  },
   {
     route: 'POST /batches/{jobId}/manifests',
     role: 'worker',

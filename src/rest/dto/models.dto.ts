@@ -1,17 +1,5 @@
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  Matches,
-  Max,
-  Min,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const DIGEST_MESSAGE = '"sha256:" followed by 64 lowercase hex characters';
@@ -41,7 +29,10 @@ export class RegisterModelVersionDto {
   @IsOptional()
   @IsArray({ message: 'an array of dataset@version references' })
   @ArrayMaxSize(100)
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}@[A-Za-z0-9._:-]{1,100}$/, { each: true, message: 'dataset@version, e.g. curated/tx@2025-06-01' })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}@[A-Za-z0-9._:-]{1,100}$/, {
+    each: true,
+    message: 'dataset@version, e.g. curated/tx@2025-06-01',
+  })
   trained_on?: string[];
 }
 

@@ -1,0 +1,50 @@
+import { loadBlueprintFile } from '../../src/blueprints/load.js';
+import type { CommandMetadata } from '../../src/domain/decider.js';
+import { registerBlueprint, setUpProject } from '../../src/demo/catalog.js';
+import type { Execute } from '../../src/demo/workers.js';
+import type { Ledger } from '../../src/ledger/open-ledger.js';
+import { DecideOnRunCommand } from '../../src/process/commands/decide-on-run.command.js';
+import { DecideOnRunHandler } from '../../src/process/commands/decide-on-run.handler.js';
+import { ReportCheckCommand } from '../../src/process/commands/report-check.command.js';
+import { ReportCheckHandler } from '../../src/process/commands/report-check.handler.js';
+import { RequestPipelineRunCommand } from '../../src/process/commands/request-pipeline-run.command.js';
+import { RequestPipelineRunHandler } from '../../src/process/commands/request-pipeline-run.handler.js';
+import type { useLedgerFixture } from '../support/ledger-fixture.js';
+import { meta } from '../support/ledger-fixture.js';
+
+export function ledgerOf(ctx: ReturnType<typeof useLedgerFixture>): Ledger {
+  return { store: ctx.fx.store, keyRing: ctx.fx.keyRing, writer: ctx.fx.writer, pool: ctx.db.pool } as unknown as Ledger;
+}
+
+/** The command handlers the process manager and the tests dispatch to, without NestJS. */
+export function dispatcher(ledger: Ledger): Execute {
+  const request = new RequestPipelineRunHandler(ledger);
+  const report = new ReportCheckHandler(ledger);
+  const decide = new DecideOnRunHandler(ledger);
+  return <T>(c: object): Promise<T> => {
+    if (c instanceof RequestPipelineRunCommand) return request.execute(c) as Promise<T>;
+    if (c instanceof ReportCheckCommand) return report.execute(c) as Promise<T>;
+    if (c instanceof DecideOnRunCommand) return decide.execute(c) as Promise<T>;
+    throw new Error(`no handler for ${c.constructor.name}`);
+  };
+}
+
+export const userMeta = (id = 'usr:alice'): CommandMetadata => meta({ actor: { id, kind: 'user' } });
+
+/** Project `fraud` (ml-service): ds-ia-crypto v1 in staging, crypto-lib as its crypto pipeline. */
+export async function seedFraudProject(ledger: Ledger): Promise<void> {
+  const ds = await registerBlueprint(ledger, (await loadBlueprintFile('blueprints/ds-ia-crypto.yaml')).definition, userMeta('usr:admin'));
+  const crypto = await registerBlueprint(ledger, (await loadBlueprintFile('blueprints/crypto-lib.yaml')).definition, userMeta('usr:admin'));
+  await setUpProject(
+    ledger,
+    {
+      projectId: 'fraud',
+      name: 'Fraud scoring',
+      projectType: 'ml-service',
+      ownerId: 'team:risk',
+      blueprints: { staging: ds },
+      cryptoPipeline: crypto,
+    },
+    () => userMeta('usr:admin'),
+  );
+}
