@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { BlueprintDefinition } from '../domain/blueprint/types.js';
 import { semanticProblems } from '../domain/blueprint/validate.js';
@@ -43,7 +43,9 @@ export async function loadBlueprintFile(file: string): Promise<LoadedBlueprint> 
     text = await readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new BlueprintFileError(file, [{ file, line: 1, path: '(file)', message: `expected a readable YAML file (${code ?? String(e)})` }]);
+    throw new BlueprintFileError(file, [
+      { file, line: 1, path: '(file)', message: `expected a readable YAML file (${code ?? String(e)})` },
+    ]);
   }
   return parseBlueprint(text, file);
 }
@@ -56,7 +58,12 @@ export function parseBlueprint(text: string, file: string): LoadedBlueprint {
   if (doc.errors.length > 0) {
     throw new BlueprintFileError(
       file,
-      doc.errors.map((e) => ({ file, line: e.linePos?.[0].line ?? lineOf(e.pos[0]), path: '(yaml)', message: `expected valid YAML: ${e.message.split('\n')[0]}` })),
+      doc.errors.map((e) => ({
+        file,
+        line: e.linePos?.[0].line ?? lineOf(e.pos[0]),
+        path: '(yaml)',
+        message: `expected valid YAML: ${e.message.split('\n')[0]}`,
+      })),
     );
   }
   const value: unknown = doc.toJS({ maxAliasCount: 100 });
@@ -83,7 +90,12 @@ function schemaProblem(e: SchemaError, doc: Document, lineOf: (o: number | undef
   switch (e.keyword) {
     case 'required': {
       const missing = String(params['missingProperty']);
-      return { file, line: lineOf(nodeStart(doc, path)), path: displayPath([...path, missing]), message: `expected a value (the property "${missing}" is required)` };
+      return {
+        file,
+        line: lineOf(nodeStart(doc, path)),
+        path: displayPath([...path, missing]),
+        message: `expected a value (the property "${missing}" is required)`,
+      };
     }
     case 'additionalProperties': {
       const extra = String(params['additionalProperty']);
@@ -96,18 +108,43 @@ function schemaProblem(e: SchemaError, doc: Document, lineOf: (o: number | undef
       };
     }
     case 'enum':
-      return { file, line: lineOf(nodeStart(doc, path)), path: displayPath(path), message: `expected one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')} (got ${got()})` };
+      return {
+        file,
+        line: lineOf(nodeStart(doc, path)),
+        path: displayPath(path),
+        message: `expected one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')} (got ${got()})`,
+      };
     case 'type':
-      return { file, line: lineOf(nodeStart(doc, path)), path: displayPath(path), message: `expected ${article(String(params['type']))} (got ${got()})` };
+      return {
+        file,
+        line: lineOf(nodeStart(doc, path)),
+        path: displayPath(path),
+        message: `expected ${article(String(params['type']))} (got ${got()})`,
+      };
     case 'pattern':
-      return { file, line: lineOf(nodeStart(doc, path)), path: displayPath(path), message: `expected a value matching ${String(params['pattern'])} (got ${got()})` };
+      return {
+        file,
+        line: lineOf(nodeStart(doc, path)),
+        path: displayPath(path),
+        message: `expected a value matching ${String(params['pattern'])} (got ${got()})`,
+      };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return { file, line: lineOf(nodeStart(doc, path)), path: displayPath(path), message: `expected a number ${String(params['comparison'])} ${String(params['limit'])} (got ${got()})` };
+      return {
+        file,
+        line: lineOf(nodeStart(doc, path)),
+        path: displayPath(path),
+        message: `expected a number ${String(params['comparison'])} ${String(params['limit'])} (got ${got()})`,
+      };
     default:
-      return { file, line: lineOf(nodeStart(doc, path)), path: displayPath(path), message: `expected a value that ${e.message ?? 'matches the schema'} (got ${got()})` };
+      return {
+        file,
+        line: lineOf(nodeStart(doc, path)),
+        path: displayPath(path),
+        message: `expected a value that ${e.message ?? 'matches the schema'} (got ${got()})`,
+      };
   }
 }
 
@@ -168,6 +205,46 @@ function describe(v: unknown): string {
 
 function article(type: string): string {
   const t = type.split(',')[0] ?? type;
-  const names: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false', null: 'null' };
+  const names: Record<string, string> = {
+    object: 'a mapping',
+    array: 'a list',
+    string: 'a string',
+    integer: 'an integer',
+    number: 'a number',
+    boolean: 'true or false',
+    null: 'null',
+  };
   return names[t] ?? type;
+}
+
+/** The blueprint files (*.yaml, *.yml) directly in `dir`, sorted by name. */
+export async function blueprintFilesIn(dir: string): Promise<string[]> {
+  const names = await readdir(dir);
+  return names
+    .filter((n) => n.endsWith('.yaml') || n.endsWith('.yml'))
+    .sort()
+    .map((n) => (dir.endsWith('/') ? `${dir}${n}` : `${dir}/${n}`));
+}
+
+/** Loads every file; returns the loaded blueprints and every problem of the files that failed. */
+export async function loadBlueprintFiles(files: readonly string[]): Promise<{ loaded: LoadedBlueprint[]; problems: FileProblem[] }> {
+  const loaded: LoadedBlueprint[] = [];
+  const problems: FileProblem[] = [];
+  for (const f of files) {
+    try {
+      loaded.push(await loadBlueprintFile(f));
+    } catch (e) {
+      if (e instanceof BlueprintFileError) problems.push(...e.fileProblems);
+      else throw e;
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const b of loaded) {
+    const key = `${b.definition.id} v${b.definition.version}`;
+    const other = seen.get(key);
+    if (other)
+      problems.push({ file: b.file, line: 1, path: 'id', message: `expected one file per blueprint version (${key} is also in ${other})` });
+    else seen.set(key, b.file);
+  }
+  return { loaded, problems };
 }

@@ -65,7 +65,12 @@ describe('blueprints/ files', () => {
     assert.deepEqual({ id: ours.id, version: ours.version, project_types: ours.project_types, stages: ours.stages }, seed);
     assert.deepEqual(
       ours.policies.approval.conditions.map((c) => c.rule),
-      ['all_required_checks_pass()', "metric('coverage') >= 0.8", "no_vulnerabilities_with_severity_at_or_above('high')", 'no_crypto_anti_patterns_detected()'],
+      [
+        'all_required_checks_pass()',
+        "metric('coverage') >= 0.8",
+        "no_vulnerabilities_with_severity_at_or_above('high')",
+        'no_crypto_anti_patterns_detected()',
+      ],
     );
   });
 });
@@ -77,7 +82,12 @@ describe('validation errors name the file, the line and the path, and say what i
     const text = base.replace('type: CODE_LINT', 'type: LINTT');
     const [first, ...rest] = problems(text);
     assert.deepEqual(rest, []);
-    assert.match(first ?? '', new RegExp(`^blueprints/x\\.yaml:${lineOf(text, 'LINTT')} stages\\[0\\]\\.checks\\[0\\]\\.type: expected one of CODE_LINT, .*LOAD_TEST.* \\(got "LINTT"\\)$`));
+    assert.match(
+      first ?? '',
+      new RegExp(
+        `^blueprints/x\\.yaml:${lineOf(text, 'LINTT')} stages\\[0\\]\\.checks\\[0\\]\\.type: expected one of CODE_LINT, .*LOAD_TEST.* \\(got "LINTT"\\)$`,
+      ),
+    );
   });
 
   it('a misspelt property, at the line of the key', () => {
@@ -88,7 +98,9 @@ describe('validation errors name the file, the line and the path, and say what i
   });
 
   it('a missing required property and a wrong type, every problem at once, in line order', () => {
-    const text = base.replace('version: 1', 'version: "one"').replace('      - id: tls_policy\n        type: TLS_POLICY\n', '      - id: tls_policy\n');
+    const text = base
+      .replace('version: 1', 'version: "one"')
+      .replace('      - id: tls_policy\n        type: TLS_POLICY\n', '      - id: tls_policy\n');
     assert.deepEqual(problems(text), [
       `blueprints/x.yaml:${lineOf(text, 'version: "one"')} version: expected an integer (got "one")`,
       `blueprints/x.yaml:${lineOf(text, 'id: tls_policy')} stages[3].checks[2].type: expected a value (the property "type" is required)`,
@@ -96,7 +108,9 @@ describe('validation errors name the file, the line and the path, and say what i
   });
 
   it('thresholds, timeouts and retries out of range', () => {
-    const text = base.replace('min_coverage: 0.8', 'min_coverage: 80').replace('        required: false\n', '        required: false\n        retries: 9\n');
+    const text = base
+      .replace('min_coverage: 0.8', 'min_coverage: 80')
+      .replace('        required: false\n', '        required: false\n        retries: 9\n');
     assert.deepEqual(problems(text), [
       `blueprints/x.yaml:${lineOf(text, 'min_coverage: 80')} stages[0].checks[1].min_coverage: expected a number <= 1 (got 80)`,
       `blueprints/x.yaml:${lineOf(text, 'retries: 9')} stages[2].checks[1].retries: expected a number <= 5 (got 9)`,
@@ -123,7 +137,10 @@ describe('validation errors name the file, the line and the path, and say what i
   });
 
   it('run_if must name an outcome of a stage this one depends on', () => {
-    const notUpstream = base.replace('  - name: data_validation\n', '  - name: data_validation\n    run_if: { stage: pre_deploy, status: FAILED }\n');
+    const notUpstream = base.replace(
+      '  - name: data_validation\n',
+      '  - name: data_validation\n    run_if: { stage: pre_deploy, status: FAILED }\n',
+    );
     assert.deepEqual(problems(notUpstream), [
       `blueprints/x.yaml:${lineOf(notUpstream, 'run_if: { stage: pre_deploy')} stages[1].run_if.stage: expected a stage "data_validation" depends on: one of build (got "pre_deploy")`,
     ]);
@@ -136,7 +153,10 @@ describe('validation errors name the file, the line and the path, and say what i
   });
 
   it('an on_fail NEEDS_APPROVAL condition needs human_approval roles', () => {
-    const text = base.replace("        rule: no_crypto_anti_patterns_detected()\n", "        rule: no_crypto_anti_patterns_detected()\n        on_fail: NEEDS_APPROVAL\n");
+    const text = base.replace(
+      '        rule: no_crypto_anti_patterns_detected()\n',
+      '        rule: no_crypto_anti_patterns_detected()\n        on_fail: NEEDS_APPROVAL\n',
+    );
     assert.deepEqual(problems(text), [
       `blueprints/x.yaml:${lineOf(text, 'on_fail: NEEDS_APPROVAL')} policies.approval.conditions[3].on_fail: expected human_approval.roles (who may approve) with an on_fail NEEDS_APPROVAL condition`,
     ]);
@@ -156,7 +176,10 @@ describe('validation errors name the file, the line and the path, and say what i
       `blueprints/x.yaml:${lineOf(syntax, "rule: metric('coverage') >=")} policies.approval.conditions[1].rule: expected a CEL expression over the policy functions: Unexpected token: EOF`,
     ]);
     const unknownFn = base.replace('rule: no_crypto_anti_patterns_detected()', 'rule: no_crypto_antipatterns()');
-    assert.match(problems(unknownFn)[0] ?? '', /conditions\[3\]\.rule: expected a CEL expression over the policy functions: found no matching overload for 'no_crypto_antipatterns\(\)'/);
+    assert.match(
+      problems(unknownFn)[0] ?? '',
+      /conditions\[3\]\.rule: expected a CEL expression over the policy functions: found no matching overload for 'no_crypto_antipatterns\(\)'/,
+    );
     const notBool = base.replace("rule: metric('coverage') >= 0.8", "rule: metric('coverage')");
     assert.deepEqual(problems(notBool), [
       `blueprints/x.yaml:${lineOf(notBool, "rule: metric('coverage')")} policies.approval.conditions[1].rule: expected a rule of type bool (this one is double)`,

@@ -30,7 +30,12 @@ export type BlueprintEvent =
     }
   | {
       readonly type: 'BlueprintVersionDeprecated';
-      readonly data: { readonly blueprintId: string; readonly version: number; readonly reason: string; readonly replacedBy: number | null };
+      readonly data: {
+        readonly blueprintId: string;
+        readonly version: number;
+        readonly reason: string;
+        readonly replacedBy: number | null;
+      };
     };
 
 export interface BlueprintVersionState {
@@ -99,16 +104,18 @@ function register(definition: BlueprintDefinition, state: BlueprintState): Bluep
   return [{ type: 'BlueprintVersionRegistered', data: { blueprintId: definition.id, version: definition.version, digest, definition } }];
 }
 
-function deprecate(
-  c: Extract<BlueprintCommand, { type: 'DeprecateBlueprintVersion' }>,
-  state: BlueprintState,
-): BlueprintEvent[] {
+function deprecate(c: Extract<BlueprintCommand, { type: 'DeprecateBlueprintVersion' }>, state: BlueprintState): BlueprintEvent[] {
   const v = state.versions.get(c.version);
   if (state.id === undefined || !v) {
-    throw new NotFound('UNKNOWN_BLUEPRINT_VERSION', `blueprint ${c.blueprintId} has no version ${c.version}: see qledger blueprints register`);
+    throw new NotFound(
+      'UNKNOWN_BLUEPRINT_VERSION',
+      `blueprint ${c.blueprintId} has no version ${c.version}: see qledger blueprints register`,
+    );
   }
   if (c.reason.trim() === '' || c.reason.length > 500) {
-    throw new ValidationError('INVALID_REASON', 'a deprecation needs a reason of 1 to 500 characters', [{ path: 'reason', message: '1 to 500 characters' }]);
+    throw new ValidationError('INVALID_REASON', 'a deprecation needs a reason of 1 to 500 characters', [
+      { path: 'reason', message: '1 to 500 characters' },
+    ]);
   }
   if (c.replacedBy !== null) {
     const r = state.versions.get(c.replacedBy);
@@ -121,5 +128,7 @@ function deprecate(
     }
   }
   if (v.deprecated) return [];
-  return [{ type: 'BlueprintVersionDeprecated', data: { blueprintId: state.id, version: c.version, reason: c.reason, replacedBy: c.replacedBy } }];
+  return [
+    { type: 'BlueprintVersionDeprecated', data: { blueprintId: state.id, version: c.version, reason: c.reason, replacedBy: c.replacedBy } },
+  ];
 }

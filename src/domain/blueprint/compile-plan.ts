@@ -54,8 +54,14 @@ export function compilePlan(definition: BlueprintDefinition): RunPlan {
     schemaVersion: 1,
     blueprint: { id: definition.id, version: definition.version, digest: contentDigest(definition, 'blueprint') },
     stages,
-    policies: [{ id: APPROVAL_POLICY_ID, language: APPROVAL_POLICY_LANGUAGE, expression: canonicalize(approval), digest: policyDigest(approval) }],
-    approval: { requiredRoles: [...(h?.roles ?? [])], quorumByEnvironment: { ...(h?.quorum ?? {}) }, defaultQuorum: h?.default_quorum ?? 0 },
+    policies: [
+      { id: APPROVAL_POLICY_ID, language: APPROVAL_POLICY_LANGUAGE, expression: canonicalize(approval), digest: policyDigest(approval) },
+    ],
+    approval: {
+      requiredRoles: [...(h?.roles ?? [])],
+      quorumByEnvironment: { ...(h?.quorum ?? {}) },
+      defaultQuorum: h?.default_quorum ?? 0,
+    },
   };
 }
 
@@ -79,15 +85,19 @@ function planCheck(c: CheckDefinition): PlanCheck {
 export function approvalPolicyOf(plan: Pick<RunPlan, 'policies'>): ApprovalPolicy {
   const p = plan.policies.find((x) => x.id === APPROVAL_POLICY_ID && x.language === APPROVAL_POLICY_LANGUAGE);
   if (!p) {
-    throw new ValidationError('PLAN_WITHOUT_APPROVAL_POLICY', `the run plan has no ${APPROVAL_POLICY_LANGUAGE} policy: compile the plan with compilePlan`, [
-      { path: 'policies', message: `expected a policy with language ${APPROVAL_POLICY_LANGUAGE}` },
-    ]);
+    throw new ValidationError(
+      'PLAN_WITHOUT_APPROVAL_POLICY',
+      `the run plan has no ${APPROVAL_POLICY_LANGUAGE} policy: compile the plan with compilePlan`,
+      [{ path: 'policies', message: `expected a policy with language ${APPROVAL_POLICY_LANGUAGE}` }],
+    );
   }
   const policy = JSON.parse(p.expression) as ApprovalPolicy;
   if (policyDigest(policy) !== p.digest) {
-    throw new ValidationError('POLICY_DIGEST_MISMATCH', `the plan's approval policy does not match its digest ${p.digest}: the plan was altered`, [
-      { path: 'policies', message: 'expected the digest of the expression' },
-    ]);
+    throw new ValidationError(
+      'POLICY_DIGEST_MISMATCH',
+      `the plan's approval policy does not match its digest ${p.digest}: the plan was altered`,
+      [{ path: 'policies', message: 'expected the digest of the expression' }],
+    );
   }
   return policy;
 }

@@ -42,7 +42,16 @@ export type Severity = (typeof SEVERITIES)[number];
 
 export const PROJECT_TYPES = ['ds', 'ml-service', 'crypto-lib', 'api', 'data-pipeline', 'batch-inference'] as const;
 
-export const TRIGGERS = ['commit', 'pull_request', 'merge', 'dataset_version', 'model_registered', 'key_rotation', 'schedule', 'manual'] as const;
+export const TRIGGERS = [
+  'commit',
+  'pull_request',
+  'merge',
+  'dataset_version',
+  'model_registered',
+  'key_rotation',
+  'schedule',
+  'manual',
+] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 /** What a failing approval condition yields. */

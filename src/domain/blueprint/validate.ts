@@ -20,13 +20,15 @@ export function semanticProblems(bp: BlueprintDefinition): BlueprintProblem[] {
 
   const stageIndex = new Map<string, number>();
   bp.stages.forEach((s, i) => {
-    if (stageIndex.has(s.name)) add(['stages', i, 'name'], `expected a unique stage name ("${s.name}" is already stages[${stageIndex.get(s.name)}])`);
+    if (stageIndex.has(s.name))
+      add(['stages', i, 'name'], `expected a unique stage name ("${s.name}" is already stages[${stageIndex.get(s.name)}])`);
     else stageIndex.set(s.name, i);
   });
   const deps = stageDependencies(bp.stages);
   bp.stages.forEach((s, i) =>
     (s.depends_on ?? []).forEach((d, j) => {
-      if (!stageIndex.has(d)) add(['stages', i, 'depends_on', j], `expected the name of another stage: one of ${[...stageIndex.keys()].join(', ')} (got "${d}")`);
+      if (!stageIndex.has(d))
+        add(['stages', i, 'depends_on', j], `expected the name of another stage: one of ${[...stageIndex.keys()].join(', ')} (got "${d}")`);
       else if (d === s.name) add(['stages', i, 'depends_on', j], `expected another stage (a stage cannot depend on itself)`);
     }),
   );
@@ -54,14 +56,19 @@ export function semanticProblems(bp: BlueprintDefinition): BlueprintProblem[] {
   bp.stages.forEach((s, si) =>
     s.checks.forEach((c, ci) => {
       const prev = checkAt.get(c.id);
-      if (prev) add(['stages', si, 'checks', ci, 'id'], `expected a check id unique in the blueprint ("${c.id}" is already stages[${prev.stage}].checks[${prev.check}])`);
+      if (prev)
+        add(
+          ['stages', si, 'checks', ci, 'id'],
+          `expected a check id unique in the blueprint ("${c.id}" is already stages[${prev.stage}].checks[${prev.check}])`,
+        );
       else checkAt.set(c.id, { stage: si, check: ci });
     }),
   );
 
   const h = bp.policies.approval.human_approval;
   for (const [env, q] of Object.entries(h?.quorum ?? {})) {
-    if (q > 0 && (h?.roles.length ?? 0) === 0) add(['policies', 'approval', 'human_approval', 'quorum', env], 'expected human_approval.roles for a quorum above 0');
+    if (q > 0 && (h?.roles.length ?? 0) === 0)
+      add(['policies', 'approval', 'human_approval', 'quorum', env], 'expected human_approval.roles for a quorum above 0');
   }
 
   for (const p of policyProblems(bp.policies.approval)) add(['policies', 'approval', ...p.path], p.message);

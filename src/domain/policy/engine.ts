@@ -40,7 +40,10 @@ export function policyProblems(policy: ApprovalPolicy): RuleProblem[] {
     seen.add(c.name);
     const checked = env.check(c.rule);
     if (!checked.valid) {
-      problems.push({ path: ['conditions', i, 'rule'], message: `expected a CEL expression over the policy functions: ${firstLine(checked.error?.message)}` });
+      problems.push({
+        path: ['conditions', i, 'rule'],
+        message: `expected a CEL expression over the policy functions: ${firstLine(checked.error?.message)}`,
+      });
     } else if (checked.type !== 'bool') {
       problems.push({ path: ['conditions', i, 'rule'], message: `expected a rule of type bool (this one is ${checked.type})` });
     }
@@ -48,7 +51,10 @@ export function policyProblems(policy: ApprovalPolicy): RuleProblem[] {
   if (policy.conditions.length === 0) problems.push({ path: ['conditions'], message: 'expected at least one approval condition' });
   const needsHumans = policy.conditions.findIndex((c) => c.on_fail === 'NEEDS_APPROVAL');
   if (needsHumans >= 0 && (policy.human_approval?.roles ?? []).length === 0) {
-    problems.push({ path: ['conditions', needsHumans, 'on_fail'], message: 'expected human_approval.roles (who may approve) with an on_fail NEEDS_APPROVAL condition' });
+    problems.push({
+      path: ['conditions', needsHumans, 'on_fail'],
+      message: 'expected human_approval.roles (who may approve) with an on_fail NEEDS_APPROVAL condition',
+    });
   }
   return problems;
 }
@@ -66,7 +72,11 @@ export function evaluatePolicy(policy: ApprovalPolicy, input: PolicyInput): Poli
   assertInput(input);
   const problems = policyProblems(policy);
   if (problems.length > 0) {
-    throw new ValidationError('POLICY_DOES_NOT_COMPILE', `the approval policy does not compile: ${problems[0]?.message}`, problems.map(toField));
+    throw new ValidationError(
+      'POLICY_DOES_NOT_COMPILE',
+      `the approval policy does not compile: ${problems[0]?.message}`,
+      problems.map(toField),
+    );
   }
   const inputsDigest = contentDigest(input, 'policy input');
   const waivers = activeWaivers(input);
@@ -155,11 +165,13 @@ function assertInput(input: PolicyInput): void {
   input.checks.forEach((c, i) => {
     if (ids.has(c.id)) bad(`checks[${i}].id`, `expected unique check ids ("${c.id}" appears twice)`);
     ids.add(c.id);
-    if (!(CHECK_STATUSES as readonly string[]).includes(c.status)) bad(`checks[${i}].status`, `expected one of ${CHECK_STATUSES.join(', ')}`);
+    if (!(CHECK_STATUSES as readonly string[]).includes(c.status))
+      bad(`checks[${i}].status`, `expected one of ${CHECK_STATUSES.join(', ')}`);
     for (const [k, v] of Object.entries(c.metrics)) if (!Number.isFinite(v)) bad(`checks[${i}].metrics.${k}`, 'expected a finite number');
   });
   input.waivers.forEach((w, i) => {
     if (!RFC3339_MS.test(w.expiresAt)) bad(`waivers[${i}].expiresAt`, 'expected RFC 3339 UTC with milliseconds');
-    if (w.effectiveFrom !== undefined && !RFC3339_MS.test(w.effectiveFrom)) bad(`waivers[${i}].effectiveFrom`, 'expected RFC 3339 UTC with milliseconds');
+    if (w.effectiveFrom !== undefined && !RFC3339_MS.test(w.effectiveFrom))
+      bad(`waivers[${i}].effectiveFrom`, 'expected RFC 3339 UTC with milliseconds');
   });
 }

@@ -114,8 +114,12 @@ export function policyEnvironment(input: PolicyInput, waivers: ActiveWaivers, re
       }
       return observe(`metric(${quote(name)})`, found.value, { check: found.check });
     })
-    .registerFunction('has_metric(string): bool', (name: string) => observe(`has_metric(${quote(name)})`, findMetric(input.checks, name) !== undefined))
-    .registerFunction('check_status(string): string', (id: string) => observe(`check_status(${quote(id)})`, byId.get(id)?.status ?? 'MISSING'))
+    .registerFunction('has_metric(string): bool', (name: string) =>
+      observe(`has_metric(${quote(name)})`, findMetric(input.checks, name) !== undefined),
+    )
+    .registerFunction('check_status(string): string', (id: string) =>
+      observe(`check_status(${quote(id)})`, byId.get(id)?.status ?? 'MISSING'),
+    )
     .registerFunction('check_passed(string): bool', (id: string) => observe(`check_passed(${quote(id)})`, passed(byId.get(id))));
 }
 

@@ -51,7 +51,10 @@ export type ProjectEvent =
         readonly ownerId: string;
       };
     }
-  | { readonly type: 'ProjectBlueprintAttached'; readonly data: { readonly projectId: string; readonly environment: string; readonly blueprint: BlueprintRef } }
+  | {
+      readonly type: 'ProjectBlueprintAttached';
+      readonly data: { readonly projectId: string; readonly environment: string; readonly blueprint: BlueprintRef };
+    }
   | { readonly type: 'ProjectBlueprintDetached'; readonly data: { readonly projectId: string; readonly environment: string } }
   | { readonly type: 'ProjectCryptoPipelineSet'; readonly data: { readonly projectId: string; readonly blueprint: BlueprintRef } }
   | { readonly type: 'ProjectArchived'; readonly data: { readonly projectId: string; readonly reason: string } };
@@ -73,7 +76,14 @@ export const ENVIRONMENT = /^[a-z][a-z0-9-]{0,31}$/;
 export const OWNER_ID = /^(usr|svc|team|squad|grp):[A-Za-z0-9._-]{1,64}$/;
 
 export const projectDecider: Decider<ProjectCommand, ProjectEvent, ProjectState> = {
-  initialState: { id: undefined, projectType: undefined, ownerId: undefined, blueprints: new Map(), cryptoPipeline: undefined, archived: false },
+  initialState: {
+    id: undefined,
+    projectType: undefined,
+    ownerId: undefined,
+    blueprints: new Map(),
+    cryptoPipeline: undefined,
+    archived: false,
+  },
 
   evolve(state, event) {
     switch (event.type) {
@@ -126,7 +136,9 @@ export const projectDecider: Decider<ProjectCommand, ProjectEvent, ProjectState>
       }
       case 'ArchiveProject':
         if (command.reason.trim() === '' || command.reason.length > 500) {
-          throw new ValidationError('INVALID_REASON', 'archiving needs a reason of 1 to 500 characters', [{ path: 'reason', message: '1 to 500 characters' }]);
+          throw new ValidationError('INVALID_REASON', 'archiving needs a reason of 1 to 500 characters', [
+            { path: 'reason', message: '1 to 500 characters' },
+          ]);
         }
         return [{ type: 'ProjectArchived', data: { projectId: id, reason: command.reason } }];
     }
@@ -135,13 +147,16 @@ export const projectDecider: Decider<ProjectCommand, ProjectEvent, ProjectState>
 
 function create(c: Extract<ProjectCommand, { type: 'CreateProject' }>, state: ProjectState): ProjectEvent[] {
   const problems: { path: string; message: string }[] = [];
-  if (!PROJECT_ID.test(c.projectId)) problems.push({ path: 'projectId', message: 'expected 1-64 of a-z 0-9 . _ - starting with a letter or digit, e.g. ml-service-123' });
+  if (!PROJECT_ID.test(c.projectId))
+    problems.push({ path: 'projectId', message: 'expected 1-64 of a-z 0-9 . _ - starting with a letter or digit, e.g. ml-service-123' });
   if (c.name.trim() === '' || c.name.length > 200) problems.push({ path: 'name', message: 'expected 1 to 200 characters' });
-  if (!(PROJECT_TYPES as readonly string[]).includes(c.projectType)) problems.push({ path: 'projectType', message: `expected one of ${PROJECT_TYPES.join(', ')}` });
+  if (!(PROJECT_TYPES as readonly string[]).includes(c.projectType))
+    problems.push({ path: 'projectType', message: `expected one of ${PROJECT_TYPES.join(', ')}` });
   if (c.repository !== null && (c.repository.length > 500 || !/^[a-z][a-z0-9+.-]*:\S+$/i.test(c.repository))) {
     problems.push({ path: 'repository', message: 'expected a repository URL, e.g. https://git.example.com/team/repo.git' });
   }
-  if (!OWNER_ID.test(c.ownerId)) problems.push({ path: 'ownerId', message: 'expected a pseudonymous id such as team:risk-models or usr:7f3a (never a name or e-mail)' });
+  if (!OWNER_ID.test(c.ownerId))
+    problems.push({ path: 'ownerId', message: 'expected a pseudonymous id such as team:risk-models or usr:7f3a (never a name or e-mail)' });
   if (problems.length > 0) {
     const p = problems[0] as (typeof problems)[number];
     throw new ValidationError('INVALID_PROJECT', `project ${p.path}: ${p.message}`, problems);
@@ -161,15 +176,19 @@ function create(c: Extract<ProjectCommand, { type: 'CreateProject' }>, state: Pr
 
 function environment(env: string): void {
   if (!ENVIRONMENT.test(env)) {
-    throw new ValidationError('INVALID_ENVIRONMENT', `environment "${env.slice(0, 40)}" is invalid: expected a lowercase name such as dev, staging or prod`, [
-      { path: 'environment', message: 'expected a lowercase name such as dev, staging or prod' },
-    ]);
+    throw new ValidationError(
+      'INVALID_ENVIRONMENT',
+      `environment "${env.slice(0, 40)}" is invalid: expected a lowercase name such as dev, staging or prod`,
+      [{ path: 'environment', message: 'expected a lowercase name such as dev, staging or prod' }],
+    );
   }
 }
 
 function fitting(b: BlueprintFacts, state: ProjectState, checkType = true): BlueprintRef {
   if (!DIGEST.test(b.digest)) {
-    throw new ValidationError('INVALID_DIGEST', `blueprint digest must be sha256:<64 hex> (got "${b.digest.slice(0, 80)}")`, [{ path: 'blueprint.digest', message: 'expected sha256:<64 hex>' }]);
+    throw new ValidationError('INVALID_DIGEST', `blueprint digest must be sha256:<64 hex> (got "${b.digest.slice(0, 80)}")`, [
+      { path: 'blueprint.digest', message: 'expected sha256:<64 hex>' },
+    ]);
   }
   if (b.deprecated) {
     throw new IllegalState('BLUEPRINT_DEPRECATED', `blueprint ${b.id} v${b.version} is deprecated: attach a current version`);

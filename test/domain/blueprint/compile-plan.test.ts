@@ -21,8 +21,22 @@ describe('compilePlan(blueprint) -> RunPlan', () => {
         ['pre_deploy', ['model_training']],
       ],
     );
-    assert.deepEqual(plan.stages[0]?.checks[1], { id: 'unit_tests', type: 'UNIT_TESTS', required: true, timeoutSeconds: 600, maxRetries: 0, thresholds: { min_coverage: 0.8 } });
-    assert.deepEqual(plan.stages[2]?.checks[1], { id: 'fairness_check', type: 'MODEL_FAIRNESS', required: false, timeoutSeconds: 600, maxRetries: 0, thresholds: { max_disparity: 0.1 } });
+    assert.deepEqual(plan.stages[0]?.checks[1], {
+      id: 'unit_tests',
+      type: 'UNIT_TESTS',
+      required: true,
+      timeoutSeconds: 600,
+      maxRetries: 0,
+      thresholds: { min_coverage: 0.8 },
+    });
+    assert.deepEqual(plan.stages[2]?.checks[1], {
+      id: 'fairness_check',
+      type: 'MODEL_FAIRNESS',
+      required: false,
+      timeoutSeconds: 600,
+      maxRetries: 0,
+      thresholds: { max_disparity: 0.1 },
+    });
     assert.deepEqual(plan.approval, { requiredRoles: [], quorumByEnvironment: {}, defaultQuorum: 0 });
     assert.equal(plan.policies[0]?.language, APPROVAL_POLICY_LANGUAGE);
   });
@@ -38,7 +52,14 @@ describe('compilePlan(blueprint) -> RunPlan', () => {
         ['pre_deploy', ['build']],
       ],
     );
-    assert.deepEqual(plan.stages[2]?.checks[0], { id: 'load_test', type: 'LOAD_TEST', required: true, timeoutSeconds: 600, maxRetries: 2, thresholds: { max_latency_ms_p95: 300 } });
+    assert.deepEqual(plan.stages[2]?.checks[0], {
+      id: 'load_test',
+      type: 'LOAD_TEST',
+      required: true,
+      timeoutSeconds: 600,
+      maxRetries: 2,
+      thresholds: { max_latency_ms_p95: 300 },
+    });
     assert.deepEqual(plan.approval, { requiredRoles: ['service-owner', 'security'], quorumByEnvironment: { prod: 1 }, defaultQuorum: 0 });
   });
 
@@ -68,7 +89,15 @@ describe('compilePlan(blueprint) -> RunPlan', () => {
       environment: 'prod',
       evaluatedAt: '2026-03-01T10:00:00.000Z',
       checks: plan.stages.flatMap((s) =>
-        s.checks.map((c) => ({ id: c.id, type: c.type, required: c.required, status: 'PASS' as const, metrics: (c.id === 'unit_tests' ? { coverage: 0.7 } : {}) as Record<string, number>, findings: [], evidence: [] })),
+        s.checks.map((c) => ({
+          id: c.id,
+          type: c.type,
+          required: c.required,
+          status: 'PASS' as const,
+          metrics: (c.id === 'unit_tests' ? { coverage: 0.7 } : {}) as Record<string, number>,
+          findings: [],
+          evidence: [],
+        })),
       ),
       waivers: [],
     };
@@ -82,12 +111,18 @@ describe('compilePlan(blueprint) -> RunPlan', () => {
     const p = plan.policies[0];
     assert.ok(p);
     const altered = { policies: [{ ...p, expression: p.expression.replace('>= 0.8', '>= 0.5') }] };
-    assert.throws(() => approvalPolicyOf(altered), (e: unknown) => e instanceof ValidationError && e.code === 'POLICY_DIGEST_MISMATCH');
+    assert.throws(
+      () => approvalPolicyOf(altered),
+      (e: unknown) => e instanceof ValidationError && e.code === 'POLICY_DIGEST_MISMATCH',
+    );
   });
 
   it('a blueprint with a stage cycle does not compile: INVALID_BLUEPRINT', () => {
     const b = repoBlueprint('ds-ia-crypto').definition;
     const stages = b.stages.map((s, i) => (i === 0 ? { ...s, depends_on: ['pre_deploy'] } : s));
-    assert.throws(() => compilePlan({ ...b, stages }), (e: unknown) => e instanceof ValidationError && e.code === 'INVALID_BLUEPRINT');
+    assert.throws(
+      () => compilePlan({ ...b, stages }),
+      (e: unknown) => e instanceof ValidationError && e.code === 'INVALID_BLUEPRINT',
+    );
   });
 });

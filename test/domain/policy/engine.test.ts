@@ -14,11 +14,23 @@ const AT = '2026-03-01T10:00:00.000Z';
 /** Every check of the blueprint passing, with the given metrics per check id. */
 function passingChecks(bp: BlueprintDefinition, metrics: Record<string, Record<string, number>>): CheckResult[] {
   return bp.stages.flatMap((s) =>
-    s.checks.map((c) => ({ id: c.id, type: c.type, required: c.required ?? true, status: 'PASS' as const, metrics: metrics[c.id] ?? {}, findings: [], evidence: [`sha256:${'e'.repeat(64)}`] })),
+    s.checks.map((c) => ({
+      id: c.id,
+      type: c.type,
+      required: c.required ?? true,
+      status: 'PASS' as const,
+      metrics: metrics[c.id] ?? {},
+      findings: [],
+      evidence: [`sha256:${'e'.repeat(64)}`],
+    })),
   );
 }
 
-function inputFor(loaded: { definition: BlueprintDefinition; digest: string }, checks: CheckResult[], over: Partial<PolicyInput> = {}): PolicyInput {
+function inputFor(
+  loaded: { definition: BlueprintDefinition; digest: string },
+  checks: CheckResult[],
+  over: Partial<PolicyInput> = {},
+): PolicyInput {
   return {
     blueprintId: loaded.definition.id,
     blueprintVersion: loaded.definition.version,
@@ -31,7 +43,8 @@ function inputFor(loaded: { definition: BlueprintDefinition; digest: string }, c
   };
 }
 
-const withCheck = (checks: CheckResult[], id: string, patch: Partial<CheckResult>): CheckResult[] => checks.map((c) => (c.id === id ? { ...c, ...patch } : c));
+const withCheck = (checks: CheckResult[], id: string, patch: Partial<CheckResult>): CheckResult[] =>
+  checks.map((c) => (c.id === id ? { ...c, ...patch } : c));
 
 const good = passingChecks(dsIaCrypto.definition, { unit_tests: { coverage: 0.91 }, offline_metrics: { f1_score: 0.84 } });
 const policy = dsIaCrypto.definition.policies.approval;
@@ -60,9 +73,15 @@ describe('policy engine: ds-ia-crypto (seed 000 §7.1)', () => {
     const r = evaluatePolicy(policy, inputFor(dsIaCrypto, withCheck(good, 'unit_tests', { metrics: { coverage: 0.7 } })));
     assert.equal(r.verdict, 'REJECTED');
     const failed = r.conditions.filter((c) => c.blocking);
-    assert.deepEqual(failed.map((c) => c.name), ['coverage_at_least_80']);
+    assert.deepEqual(
+      failed.map((c) => c.name),
+      ['coverage_at_least_80'],
+    );
     assert.equal(failed[0]?.outcome, 'FAIL');
-    assert.deepEqual(failed[0]?.observed.map((o) => [o.call, o.value]), [["metric('coverage')", 0.7]]);
+    assert.deepEqual(
+      failed[0]?.observed.map((o) => [o.call, o.value]),
+      [["metric('coverage')", 0.7]],
+    );
     assert.equal(failed[0]?.recommendation.includes('coverage >= 0.8'), true);
     assert.deepEqual(r.summary, ["coverage_at_least_80: test coverage must be at least 0.8 (saw metric('coverage') = 0.7)"]);
   });
@@ -93,22 +112,36 @@ describe('policy engine: ds-ia-crypto (seed 000 §7.1)', () => {
   });
 
   it('a HIGH finding rejects; a MEDIUM one does not', () => {
-    const high = evaluatePolicy(policy, inputFor(dsIaCrypto, withCheck(good, 'penetration_test', { findings: [{ id: 'x-1', severity: 'HIGH' }] })));
+    const high = evaluatePolicy(
+      policy,
+      inputFor(dsIaCrypto, withCheck(good, 'penetration_test', { findings: [{ id: 'x-1', severity: 'HIGH' }] })),
+    );
     assert.equal(high.verdict, 'REJECTED');
     assert.deepEqual(high.conditions.find((c) => c.name === 'no_high_vulnerabilities')?.observed[0]?.details, {
       findings: [{ check: 'penetration_test', finding: 'x-1', severity: 'HIGH' }],
     });
-    const medium = evaluatePolicy(policy, inputFor(dsIaCrypto, withCheck(good, 'penetration_test', { findings: [{ id: 'x-1', severity: 'medium' }] })));
+    const medium = evaluatePolicy(
+      policy,
+      inputFor(dsIaCrypto, withCheck(good, 'penetration_test', { findings: [{ id: 'x-1', severity: 'medium' }] })),
+    );
     assert.equal(medium.verdict, 'APPROVED');
   });
 
   it('a crypto anti-pattern (a finding of the crypto analysis) rejects', () => {
     const r = evaluatePolicy(
       policy,
-      inputFor(dsIaCrypto, withCheck(good, 'crypto_static_analysis', { findings: [{ id: 'c-1', severity: 'LOW', rule: 'ecb-mode', category: 'crypto-anti-pattern' }] })),
+      inputFor(
+        dsIaCrypto,
+        withCheck(good, 'crypto_static_analysis', {
+          findings: [{ id: 'c-1', severity: 'LOW', rule: 'ecb-mode', category: 'crypto-anti-pattern' }],
+        }),
+      ),
     );
     assert.equal(r.verdict, 'REJECTED');
-    assert.deepEqual(r.conditions.filter((c) => c.blocking).map((c) => c.name), ['no_crypto_anti_patterns']);
+    assert.deepEqual(
+      r.conditions.filter((c) => c.blocking).map((c) => c.name),
+      ['no_crypto_anti_patterns'],
+    );
   });
 
   it('a metric no check reported makes the condition an ERROR that blocks, saying which metric', () => {
@@ -127,7 +160,13 @@ describe('policy engine: ds-ia-crypto (seed 000 §7.1)', () => {
 
 describe('policy engine: waivers are honoured until they expire', () => {
   const failingSast = withCheck(good, 'sast', { status: 'FAIL' });
-  const waiver: Waiver = { id: 'wv-1', target: { check: 'sast' }, grantedBy: 'usr:sec-lead-1', reason: 'false positive, fix in 2.1', expiresAt: '2026-03-01T10:00:00.001Z' };
+  const waiver: Waiver = {
+    id: 'wv-1',
+    target: { check: 'sast' },
+    grantedBy: 'usr:sec-lead-1',
+    reason: 'false positive, fix in 2.1',
+    expiresAt: '2026-03-01T10:00:00.001Z',
+  };
 
   it('an active waiver on a failed check lets all_required_checks_pass hold, and says who waived it', () => {
     const r = evaluatePolicy(policy, inputFor(dsIaCrypto, failingSast, { waivers: [waiver] }));
@@ -142,7 +181,12 @@ describe('policy engine: waivers are honoured until they expire', () => {
   });
 
   it('a waiver not yet effective is not honoured', () => {
-    const r = evaluatePolicy(policy, inputFor(dsIaCrypto, failingSast, { waivers: [{ ...waiver, effectiveFrom: '2026-03-01T10:00:00.001Z', expiresAt: '2026-04-01T00:00:00.000Z' }] }));
+    const r = evaluatePolicy(
+      policy,
+      inputFor(dsIaCrypto, failingSast, {
+        waivers: [{ ...waiver, effectiveFrom: '2026-03-01T10:00:00.001Z', expiresAt: '2026-04-01T00:00:00.000Z' }],
+      }),
+    );
     assert.equal(r.verdict, 'REJECTED');
   });
 
@@ -165,7 +209,10 @@ describe('policy engine: waivers are honoured until they expire', () => {
     const c = condition.conditions.find((x) => x.name === 'coverage_at_least_80');
     assert.equal(c?.outcome, 'WAIVED');
     assert.deepEqual(c?.waivedBy, ['wv-3']);
-    assert.deepEqual(c?.observed.map((o) => o.value), [0.7]);
+    assert.deepEqual(
+      c?.observed.map((o) => o.value),
+      [0.7],
+    );
   });
 });
 
@@ -194,15 +241,24 @@ describe('policy engine: NEEDS_APPROVAL as the blueprint says', () => {
   it('metric lookups qualified by check id: model.auc below 0.85 rejects', () => {
     const r = evaluatePolicy(realtime.definition.policies.approval, inputFor(realtime, withCheck(rt, 'model', { metrics: { auc: 0.8 } })));
     assert.equal(r.verdict, 'REJECTED');
-    assert.deepEqual(r.conditions.find((c) => c.name === 'auc_at_least_085')?.observed, [{ call: "metric('model.auc')", value: 0.8, details: { check: 'model' } }]);
+    assert.deepEqual(r.conditions.find((c) => c.name === 'auc_at_least_085')?.observed, [
+      { call: "metric('model.auc')", value: 0.8, details: { check: 'model' } },
+    ]);
   });
 
   it('ds-batch: a drift above 0.2 fails an on_fail NEEDS_APPROVAL condition: NEEDS_APPROVAL, not REJECTED', () => {
-    const checks = passingChecks(dsBatch.definition, { unit_tests: { coverage: 0.8 }, data_profile: { null_rate: 0.001 }, data_drift: { drift: 0.3 } });
+    const checks = passingChecks(dsBatch.definition, {
+      unit_tests: { coverage: 0.8 },
+      data_profile: { null_rate: 0.001 },
+      data_drift: { drift: 0.3 },
+    });
     const r = evaluatePolicy(dsBatch.definition.policies.approval, inputFor(dsBatch, checks));
     assert.equal(r.verdict, 'NEEDS_APPROVAL');
     assert.equal(r.humanApprovalRequired, false);
-    assert.deepEqual(r.conditions.filter((c) => c.blocking).map((c) => c.name), ['drift_reviewed']);
+    assert.deepEqual(
+      r.conditions.filter((c) => c.blocking).map((c) => c.name),
+      ['drift_reviewed'],
+    );
   });
 });
 
@@ -221,7 +277,11 @@ describe('policy engine: bad input is refused', () => {
 
   it('a policy whose rule is not boolean: POLICY_DOES_NOT_COMPILE', () =>
     assert.throws(
-      () => evaluatePolicy({ conditions: [{ name: 'x', rule: "metric('coverage')", message: 'm', recommendation: 'r' }] }, inputFor(dsIaCrypto, good)),
+      () =>
+        evaluatePolicy(
+          { conditions: [{ name: 'x', rule: "metric('coverage')", message: 'm', recommendation: 'r' }] },
+          inputFor(dsIaCrypto, good),
+        ),
       (e: unknown) => e instanceof ValidationError && e.code === 'POLICY_DOES_NOT_COMPILE',
     ));
 });
