@@ -25,11 +25,14 @@ import { RUN_COMMAND_HANDLERS } from '../commands/runs/handlers.js';
 import type { Config } from '../config/config.js';
 import { loadAuthConfig, type AuthConfig } from '../auth/auth-config.js';
 import { AuthGuard } from '../auth/auth.guard.js';
-import { createAuthenticator } from '../auth/create-authenticator.js';
-import { AUTHENTICATOR } from '../auth/tokens.js';
 import { WhoAmIController } from '../auth/whoami.controller.js';
 import type { Ledger } from '../ledger/open-ledger.js';
 import { REST_CONTROLLERS, REST_PROVIDERS } from '../rest/index.js';
+import { MetricsController } from '../projections/metrics.controller.js';
+import { ProjectionsHost, startProjections } from '../projections/projections.host.js';
+import { ledgerGraphqlModule, RESOLVERS } from '../graphql/graphql.module.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { PROJECTIONS } from '../projections/tokens.js';
 import { HealthController } from './health.controller.js';
 import { LedgerErrorFilter } from './ledger-error.filter.js';
 import { CONFIG, EVIDENCE_STORE, LEDGER } from './tokens.js';
@@ -39,14 +42,19 @@ export class AppModule {
   static forLedger(ledger: Ledger, config: Config, auth: AuthConfig = loadAuthConfig({})): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot()],
-      controllers: [HealthController, WhoAmIController, ...REST_CONTROLLERS],
+      imports: [CqrsModule.forRoot(), AuthModule.forRoot(ledger, config, auth), ledgerGraphqlModule()],
+      controllers: [HealthController, WhoAmIController, MetricsController, ...REST_CONTROLLERS],
       providers: [
         { provide: LEDGER, useValue: ledger },
         { provide: CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: LedgerErrorFilter },
-        { provide: AUTHENTICATOR, useFactory: () => createAuthenticator(ledger.pool, config.dataDir, auth) },
         { provide: APP_GUARD, useClass: AuthGuard },
+        {
+          provide: PROJECTIONS,
+          useFactory: () => startProjections(ledger.pool, ledger.store, (l) => process.stderr.write(`qledger: ${l}\n`)),
+        },
+        ProjectionsHost,
+        ...RESOLVERS,
         RotateSigningKeyHandler,
         RevokeSigningKeyHandler,
         {
