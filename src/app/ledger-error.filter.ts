@@ -21,7 +21,9 @@ export class LedgerErrorFilter implements ExceptionFilter {
     if (exception instanceof LedgerError) {
       // Field-level problems of a ValidationError travel as `fields: [{ path, message }]`.
       const fields = 'problems' in exception ? exception.problems : undefined;
-      res.status(STATUS[exception.kind]).json({ error: { code: exception.code, message: exception.message, ...(fields ? { fields } : {}) } });
+      res
+        .status(STATUS[exception.kind])
+        .json({ error: { code: exception.code, message: exception.message, ...(fields ? { fields } : {}) } });
       return undefined;
     }
     if (exception instanceof HttpException) {

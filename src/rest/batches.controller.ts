@@ -3,13 +3,15 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Roles } from '../auth/decorators.js';
 import { CurrentPrincipal } from '../auth/scope.js';
 import type { Principal } from '../auth/principal.js';
+import { batchStream } from '../domain/batch/batch.js';
 import { RecordBatchManifestCommand } from '../commands/batches/record-batch-manifest.command.js';
 import { BatchManifestDto } from './dto/models.dto.js';
 import { JobParam } from './dto/params.dto.js';
 import type { WriteContext } from './idempotency.js';
 import { RunScope } from './run-scope.js';
 import { Write } from './write-context.decorator.js';
-import { writeSummary, type WriteSummary } from './write-summary.js';
+import { writeSummary } from './write-summary.js';
+import type { CommandResult } from '../commands/runs/command-result.js';
 
 /** Batch inference manifests (seed 003 §2.7): refused unless the model digest is approved for the stage. */
 @Controller('batches')
@@ -27,7 +29,7 @@ export class BatchesController {
     @Body() b: BatchManifestDto,
     @CurrentPrincipal() principal: Principal,
     @Write() w: WriteContext,
-  ): Promise<WriteSummary> {
+  ): Promise<CommandResult> {
     await this.runs.assertCovers(principal, b.run_id);
     const manifest = {
       jobId: p.jobId,
@@ -43,6 +45,6 @@ export class BatchesController {
       configHash: b.config_hash,
       artifacts: [...b.artifacts],
     };
-    return writeSummary(await this.commands.execute(new RecordBatchManifestCommand(manifest, w.meta)));
+    return writeSummary(batchStream(p.jobId), await this.commands.execute(new RecordBatchManifestCommand(manifest, w.meta)));
   }
 }

@@ -1,6 +1,5 @@
 import { APP_PIPE } from '@nestjs/core';
 import type { Provider, Type } from '@nestjs/common';
-import { DecideOnRunHandler } from '../process/commands/decide-on-run.handler.js';
 import { ReportCheckHandler } from '../process/commands/report-check.handler.js';
 import { RequestPipelineRunHandler } from '../process/commands/request-pipeline-run.handler.js';
 import { ProcessHost } from '../process/process.host.js';
@@ -22,6 +21,5 @@ export const REST_PROVIDERS: Provider[] = [
   RunView,
   RequestPipelineRunHandler,
   ReportCheckHandler,
-  DecideOnRunHandler,
   ProcessHost,
 ];

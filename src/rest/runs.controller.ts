@@ -6,7 +6,11 @@ import { assertProjectScope, CurrentPrincipal } from '../auth/scope.js';
 import type { RequestPipelineRunResult } from '../process/commands/request-pipeline-run.command.js';
 import { RequestPipelineRunCommand } from '../process/commands/request-pipeline-run.command.js';
 import { ReportCheckCommand } from '../process/commands/report-check.command.js';
-import { DecideOnRunCommand } from '../process/commands/decide-on-run.command.js';
+import { GrantApprovalCommand } from '../commands/decisions/grant-approval.command.js';
+import { GrantWaiverCommand } from '../commands/decisions/grant-waiver.command.js';
+import { RevokeWaiverCommand } from '../commands/decisions/revoke-waiver.command.js';
+import { VetoDecisionCommand } from '../commands/decisions/veto-decision.command.js';
+import type { CommandResult } from '../commands/runs/command-result.js';
 import { invalidInput } from './validation.pipe.js';
 import { RunCheckParams, RunParam, WaiverParams } from './dto/params.dto.js';
 import { ApprovalDto, CheckResultDto, CheckStartDto, PipelineRunDto, RevokeWaiverDto, VetoDto, WaiverDto } from './dto/runs.dto.js';
@@ -15,7 +19,6 @@ import { RunScope } from './run-scope.js';
 import { RunView } from './run-view.js';
 import { inputsOf, triggerOf } from './trigger-mapping.js';
 import { Write } from './write-context.decorator.js';
-import { writeSummary, type WriteSummary } from './write-summary.js';
 
 /**
  * Runs over REST: trigger (seed 000 §9.2), worker reports, human decisions. Each handler checks the
@@ -46,9 +49,9 @@ export class RunsController {
     @Body() b: CheckStartDto,
     @CurrentPrincipal() principal: Principal,
     @Write() w: WriteContext,
-  ): Promise<WriteSummary> {
+  ): Promise<CommandResult> {
     await this.runs.assertCovers(principal, p.runId);
-    return writeSummary(await this.commands.execute(new ReportCheckCommand(p.runId, p.checkId, b.attempt, { kind: 'start' }, w.meta)));
+    return this.commands.execute(new ReportCheckCommand(p.runId, p.checkId, b.attempt, { kind: 'start' }, w.meta));
   }
 
   @Post('runs/:runId/checks/:checkId/result')
@@ -59,7 +62,7 @@ export class RunsController {
     @Body() b: CheckResultDto,
     @CurrentPrincipal() principal: Principal,
     @Write() w: WriteContext,
-  ): Promise<WriteSummary> {
+  ): Promise<CommandResult> {
     if (b.status === 'ERROR' && b.error === undefined) throw invalidInput([{ path: 'error', message: 'required when status is ERROR' }]);
     await this.runs.assertCovers(principal, p.runId);
     const report =
@@ -81,7 +84,7 @@ export class RunsController {
               ...(b.tool !== undefined ? { tool: b.tool } : {}),
             },
           };
-    return writeSummary(await this.commands.execute(new ReportCheckCommand(p.runId, p.checkId, b.attempt, report, w.meta)));
+    return this.commands.execute(new ReportCheckCommand(p.runId, p.checkId, b.attempt, report, w.meta));
   }
 
   @Post('runs/:runId/approvals')
@@ -89,8 +92,9 @@ export class RunsController {
   @Roles('approver', 'admin')
   async approve(@Param() p: RunParam, @Body() b: ApprovalDto, @CurrentPrincipal() principal: Principal, @Write() w: WriteContext) {
     await this.runs.assertCovers(principal, p.runId);
-    const decision = { type: 'GrantApproval' as const, role: b.role, comment: b.comment ?? '' };
-    return writeSummary(await this.commands.execute(new DecideOnRunCommand(p.runId, decision, w.meta)));
+    return this.commands.execute<GrantApprovalCommand, CommandResult>(
+      new GrantApprovalCommand(p.runId, { role: b.role, comment: b.comment ?? '' }, w.meta),
+    );
   }
 
   @Post('runs/:runId/veto')
@@ -98,8 +102,9 @@ export class RunsController {
   @Roles('approver', 'admin')
   async veto(@Param() p: RunParam, @Body() b: VetoDto, @CurrentPrincipal() principal: Principal, @Write() w: WriteContext) {
     await this.runs.assertCovers(principal, p.runId);
-    const decision = { type: 'VetoDecision' as const, role: b.role, reason: b.reason };
-    return writeSummary(await this.commands.execute(new DecideOnRunCommand(p.runId, decision, w.meta)));
+    return this.commands.execute<VetoDecisionCommand, CommandResult>(
+      new VetoDecisionCommand(p.runId, { role: b.role, reason: b.reason }, w.meta),
+    );
   }
 
   @Post('runs/:runId/waivers')
@@ -111,15 +116,8 @@ export class RunsController {
     await this.runs.assertCovers(principal, p.runId);
     const k = targets[0] as 'check' | 'finding' | 'condition';
     const target = { [k]: b.target[k] as string } as { check: string } | { finding: string } | { condition: string };
-    const decision = {
-      type: 'GrantWaiver' as const,
-      waiverId: b.waiver_id,
-      role: b.role,
-      target,
-      justification: b.justification,
-      expiresAt: b.expires_at,
-    };
-    return writeSummary(await this.commands.execute(new DecideOnRunCommand(p.runId, decision, w.meta)));
+    const input = { waiverId: b.waiver_id, role: b.role, target, justification: b.justification, expiresAt: b.expires_at };
+    return this.commands.execute<GrantWaiverCommand, CommandResult>(new GrantWaiverCommand(p.runId, input, w.meta));
   }
 
   @Post('runs/:runId/waivers/:waiverId/revoke')
@@ -132,8 +130,9 @@ export class RunsController {
     @Write() w: WriteContext,
   ) {
     await this.runs.assertCovers(principal, p.runId);
-    const decision = { type: 'RevokeWaiver' as const, waiverId: p.waiverId, reason: b.reason };
-    return writeSummary(await this.commands.execute(new DecideOnRunCommand(p.runId, decision, w.meta)));
+    return this.commands.execute<RevokeWaiverCommand, CommandResult>(
+      new RevokeWaiverCommand(p.runId, { waiverId: p.waiverId, reason: b.reason }, w.meta),
+    );
   }
 
   @Get('runs/:runId')

@@ -95,7 +95,7 @@ function suite(ctx: ReturnType<typeof useLedgerFixture>): void {
     );
     assert.equal(replay.status, 202);
     assert.equal(replay.body.pipeline_run_id, runId);
-    assert.equal(replay.body.replayed, true);
+    assert.equal(replay.body.idempotent, true);
 
     // The coverage report, uploaded as evidence and read back byte for byte.
     const report = new TextEncoder().encode(JSON.stringify({ coverage: 0.85, files: 88 }));

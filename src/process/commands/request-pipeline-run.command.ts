@@ -25,5 +25,5 @@ export interface RequestPipelineRunResult {
   readonly environment: string;
   readonly blueprint: { readonly id: string; readonly version: number; readonly digest: string };
   /** True when this request had already been recorded (an Idempotency-Key replay). */
-  readonly replayed: boolean;
+  readonly idempotent: boolean;
 }

@@ -60,7 +60,7 @@ export class RequestPipelineRunHandler implements ICommandHandler<RequestPipelin
       status: 'QUEUED',
       environment,
       blueprint: { id: ref.id, version: ref.version, digest: ref.digest },
-      replayed: requested.idempotent,
+      idempotent: requested.idempotent,
     };
   }
 
