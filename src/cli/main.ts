@@ -11,6 +11,7 @@ import { tokenCommand } from './commands/token.js';
 import { apikeysCommand } from './commands/apikeys.js';
 import { projectionsCommand } from './commands/projections.js';
 import { blueprintsCommand } from './commands/blueprints.js';
+import { demoCommand } from './commands/demo.js';
 import { stdio, type Output } from './context.js';
 
 const HELP = `qledger: the Quality Ledger service and its operator commands
@@ -26,6 +27,7 @@ Commands:
   apikeys    create, list or revoke API keys for workers and services
   projections  show the read models' positions, or rebuild them from zero
   blueprints validate quality blueprints (YAML) or register them in the ledger
+  demo       write a realistic, reproducible workload and verify the ledger
 
 Run qledger <command> --help for a command's options.`;
 
@@ -38,6 +40,7 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Output) => Promise<
   apikeys: apikeysCommand,
   projections: projectionsCommand,
   blueprints: blueprintsCommand,
+  demo: demoCommand,
 };
 
 async function run(argv: readonly string[], io: Output = stdio): Promise<number> {
