@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import { loadBlueprintFile } from '../../src/blueprints/load.js';
 import type { BlueprintDefinition } from '../../src/domain/blueprint/types.js';
-import type { CommandMetadata } from '../../src/domain/decider.js';
-import { registerBlueprint, setUpProject } from '../../src/demo/catalog.js';
+import { registerBlueprints, setUpProject } from '../support/catalog.js';
 import type { Ledger } from '../../src/ledger/open-ledger.js';
-import { meta } from '../support/ledger-fixture.js';
 
 export interface Reply {
   readonly status: number;
@@ -67,12 +65,12 @@ export async function dsIaCrypto(): Promise<{ v1: BlueprintDefinition; v2: Bluep
 /** Project ml-service-123 running ds-ia-crypto v2 in production. */
 export async function seedProject(ledger: Ledger, projectId = 'ml-service-123'): Promise<void> {
   const { v1, v2 } = await dsIaCrypto();
-  const m = (): CommandMetadata => meta({ actor: { id: 'usr:platform-admin', kind: 'user' } });
-  await registerBlueprint(ledger, v1, m());
-  const facts = await registerBlueprint(ledger, v2, m());
-  await setUpProject(
-    ledger,
-    { projectId, name: 'Fraud scoring service', projectType: 'ml-service', ownerId: 'team:risk-models', blueprints: { production: facts } },
-    () => m(),
-  );
+  await registerBlueprints(ledger, [v1, v2]);
+  await setUpProject(ledger, {
+    projectId,
+    name: 'Fraud scoring service',
+    projectType: 'ml-service',
+    ownerId: 'team:risk-models',
+    blueprints: { production: ['ds-ia-crypto', 2] },
+  });
 }

@@ -7,7 +7,7 @@ import { StartCheckCommand } from '../../src/commands/runs/start-check.command.j
 import { StartCheckHandler } from '../../src/commands/runs/start-check.handler.js';
 import { loadBlueprintFile } from '../../src/blueprints/load.js';
 import type { CommandMetadata } from '../../src/domain/decider.js';
-import { registerBlueprint, setUpProject } from '../../src/demo/catalog.js';
+import { registerBlueprints, setUpProject } from '../support/catalog.js';
 import type { Execute } from '../../src/demo/workers.js';
 import type { Ledger } from '../../src/ledger/open-ledger.js';
 import { ReportCheckCommand } from '../../src/process/commands/report-check.command.js';
@@ -43,18 +43,16 @@ export const userMeta = (id = 'usr:alice'): CommandMetadata => meta({ actor: { i
 
 /** Project `fraud` (ml-service): ds-ia-crypto v1 in staging, crypto-lib as its crypto pipeline. */
 export async function seedFraudProject(ledger: Ledger): Promise<void> {
-  const ds = await registerBlueprint(ledger, (await loadBlueprintFile('blueprints/ds-ia-crypto.yaml')).definition, userMeta('usr:admin'));
-  const crypto = await registerBlueprint(ledger, (await loadBlueprintFile('blueprints/crypto-lib.yaml')).definition, userMeta('usr:admin'));
-  await setUpProject(
-    ledger,
-    {
-      projectId: 'fraud',
-      name: 'Fraud scoring',
-      projectType: 'ml-service',
-      ownerId: 'team:risk',
-      blueprints: { staging: ds },
-      cryptoPipeline: crypto,
-    },
-    () => userMeta('usr:admin'),
-  );
+  await registerBlueprints(ledger, [
+    (await loadBlueprintFile('blueprints/ds-ia-crypto.yaml')).definition,
+    (await loadBlueprintFile('blueprints/crypto-lib.yaml')).definition,
+  ]);
+  await setUpProject(ledger, {
+    projectId: 'fraud',
+    name: 'Fraud scoring',
+    projectType: 'ml-service',
+    ownerId: 'team:risk',
+    blueprints: { staging: ['ds-ia-crypto', 1] },
+    cryptoPipeline: ['crypto-lib', 1],
+  });
 }
