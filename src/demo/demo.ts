@@ -148,6 +148,7 @@ export async function runDemo(ledger: Ledger, bus: CommandBus, pm: ProcessManage
     report(`runs: ${done.size} done, ${active.length} in flight, ${o.runs - next} to start`);
     if (round > 20_000) throw new Error('the demo did not converge: see the process manager log');
   }
+  await pm.caughtUp(); // the model approvals follow the runs' success
   counts.manifests += await recordManifest(ledger, bus, meta, rng);
   await pm.caughtUp();
   return summarize(ledger, startHead, done, counts, o.trustRoot);

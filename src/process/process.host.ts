@@ -1,13 +1,18 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { LEDGER } from '../app/tokens.js';
 import type { Ledger } from '../ledger/open-ledger.js';
 import { ProcessManager } from './process-manager.js';
 
-/** Runs the process manager with the application (qledger serve): started after bootstrap, stopped on shutdown. */
+/**
+ * The process manager inside the application: `qledger serve` and `qledger demo` start it (one
+ * active instance per ledger, decision 0042); an application that does not start it (tests that
+ * drive runs by hand, tools) only gets the command handlers. Stopped with the application.
+ */
 @Injectable()
-export class ProcessHost implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ProcessHost implements OnApplicationShutdown {
   readonly manager: ProcessManager;
+  private started = false;
 
   constructor(@Inject(LEDGER) ledger: Ledger, commands: CommandBus) {
     this.manager = new ProcessManager(ledger, {
@@ -17,11 +22,15 @@ export class ProcessHost implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.manager.start();
+  async start(): Promise<ProcessManager> {
+    if (!this.started) {
+      this.started = true;
+      await this.manager.start();
+    }
+    return this.manager;
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.manager.stop();
+    if (this.started) await this.manager.stop();
   }
 }

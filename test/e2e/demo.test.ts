@@ -26,7 +26,11 @@ describe('qledger demo', () => {
       const ledger = ledgerOf(ctx);
       app = await NestFactory.create(AppModule.forLedger(ledger, config, loadAuthConfig({})), { logger: false });
       await app.init();
-      report = await runDemo(ledger, app.get(CommandBus), app.get(ProcessHost).manager, { runs: 6, seed: 3, trustRoot: ctx.fx.trustRoot });
+      report = await runDemo(ledger, app.get(CommandBus), await app.get(ProcessHost).start(), {
+        runs: 6,
+        seed: 3,
+        trustRoot: ctx.fx.trustRoot,
+      });
     });
     after(async () => {
       await app.close();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../auth/app-fixture.js';
+import { ProcessHost } from '../../src/process/process.host.js';
 import type { Ledger } from '../../src/ledger/open-ledger.js';
 import { useLedgerFixture } from '../support/ledger-fixture.js';
 import { eventually, http, seedProject, sha256Hex, type Reply } from './support.js';
@@ -43,6 +44,7 @@ function suite(ctx: ReturnType<typeof useLedgerFixture>): void {
 
   before(async () => {
     app = await startTestApp(ctx.db, ctx.fx);
+    await app.app.get(ProcessHost).start(); // as qledger serve does
     await seedProject(ledgerOf(ctx), PROJECT);
     const issue = (subject: string, role: 'operator' | 'approver' | 'worker') =>
       app.issuer.issue({ subject, role, projects: [PROJECT], ttlSeconds: 600 });

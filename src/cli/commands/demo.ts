@@ -36,7 +36,7 @@ export async function demoCommand(argv: readonly string[], io: Output): Promise<
     await app.init();
     const tty = process.stderr.isTTY === true;
     try {
-      const report = await runDemo(ledger, app.get(CommandBus), app.get(ProcessHost).manager, {
+      const report = await runDemo(ledger, app.get(CommandBus), await app.get(ProcessHost).start(), {
         runs,
         seed,
         trustRoot,

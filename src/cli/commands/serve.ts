@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { AppModule } from '../../app/app.module.js';
 import { loadAuthConfig } from '../../auth/auth-config.js';
 import { openLedger } from '../../ledger/open-ledger.js';
+import { ProcessHost } from '../../process/process.host.js';
 import { COMMON_HELP, COMMON_OPTIONS, parse } from '../args.js';
 import { UsageError } from '../cli-error.js';
 import { configFrom, DEV_KEYS_WARNING, operatorMetadata, type Output } from '../context.js';
@@ -42,6 +43,7 @@ export async function serveCommand(argv: readonly string[], io: Output): Promise
     const { trustRoot } = await ledger.keyRing.ensureGenesis((kid) => config.origin ?? defaultOrigin(kid), operatorMetadata());
     await ledger.keyRing.current(); // fail now, not on the first write, if the key cannot be loaded
     app = await NestFactory.create(AppModule.forLedger(ledger, config, auth), { logger: ['error', 'warn'] });
+    await app.get(ProcessHost).start(); // runs the pipelines: schedules, evaluates, times out (decision 0042)
     await app.listen(port, config.host);
     const address = app.getHttpServer().address() as AddressInfo;
     io.out(`origin: ${ledger.keyRing.origin}`);
