@@ -9,7 +9,6 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { EventEnvelope } from 'ledger-verify';
 import { after, before, describe, it } from 'node:test';
 import { AppModule } from '../../src/app/app.module.js';
-import { loadAuthConfig } from '../../src/auth/auth-config.js';
 import { loadConfig } from '../../src/config/config.js';
 import { runDemo, type DemoReport } from '../../src/demo/demo.js';
 import { ProcessHost } from '../../src/process/process.host.js';
@@ -24,7 +23,7 @@ describe('qledger demo', () => {
     before(async () => {
       const config = loadConfig({ QLEDGER_DATA_DIR: await mkdtemp(join(tmpdir(), 'qledger-demo-')) });
       const ledger = ledgerOf(ctx);
-      app = await NestFactory.create(AppModule.forLedger(ledger, config, loadAuthConfig({})), { logger: false });
+      app = await NestFactory.create(AppModule.forLedger(ledger, config), { logger: false });
       await app.init();
       report = await runDemo(ledger, app.get(CommandBus), await app.get(ProcessHost).start(), {
         runs: 6,

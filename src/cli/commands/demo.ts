@@ -1,7 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { AppModule } from '../../app/app.module.js';
-import { loadAuthConfig } from '../../auth/auth-config.js';
 import { runDemo, type DemoReport } from '../../demo/demo.js';
 import { ProcessHost } from '../../process/process.host.js';
 import { COMMON_HELP, COMMON_OPTIONS, parse } from '../args.js';
@@ -32,7 +31,7 @@ export async function demoCommand(argv: readonly string[], io: Output): Promise<
   const config = configFrom(args);
   return withLedger(config, io, async (ledger) => {
     const { trustRoot } = await ledger.keyRing.ensureGenesis((kid) => config.origin ?? defaultOrigin(kid), operatorMetadata());
-    const app = await NestFactory.create(AppModule.forLedger(ledger, config, loadAuthConfig({})), { logger: ['error'] });
+    const app = await NestFactory.create(AppModule.forLedger(ledger, config), { logger: ['error'] });
     await app.init();
     const tty = process.stderr.isTTY === true;
     try {

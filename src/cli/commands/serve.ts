@@ -42,7 +42,10 @@ export async function serveCommand(argv: readonly string[], io: Output): Promise
     if (ledger.insecureKeys) io.err(DEV_KEYS_WARNING);
     const { trustRoot } = await ledger.keyRing.ensureGenesis((kid) => config.origin ?? defaultOrigin(kid), operatorMetadata());
     await ledger.keyRing.current(); // fail now, not on the first write, if the key cannot be loaded
-    app = await NestFactory.create(AppModule.forLedger(ledger, config, auth), { logger: ['error', 'warn'] });
+    const { ApiModule } = await import('../../app/api.module.js'); // loaded by serve only: other commands start faster
+    app = await NestFactory.create(AppModule.forLedger(ledger, config, ApiModule.forRoot(ledger, config, auth)), {
+      logger: ['error', 'warn'],
+    });
     await app.get(ProcessHost).start(); // runs the pipelines: schedules, evaluates, times out (decision 0042)
     await app.listen(port, config.host);
     const address = app.getHttpServer().address() as AddressInfo;
