@@ -24,6 +24,7 @@ import { DetachBlueprintHandler } from '../commands/projects/detach-blueprint.ha
 import { SetCryptoPipelineHandler } from '../commands/projects/set-crypto-pipeline.handler.js';
 import type { Config } from '../config/config.js';
 import type { Ledger } from '../ledger/open-ledger.js';
+import { REST_CONTROLLERS, REST_PROVIDERS } from '../rest/index.js';
 import { HealthController } from './health.controller.js';
 import { LedgerErrorFilter } from './ledger-error.filter.js';
 import { CONFIG, EVIDENCE_STORE, LEDGER, PROOFS } from './tokens.js';
@@ -38,7 +39,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), ...(api ? [api] : [])],
-      controllers: [HealthController],
+      // The flow REST routes (src/rest/) are guarded by the ApiModule's global AuthGuard: only `serve` listens.
+      controllers: [HealthController, ...REST_CONTROLLERS],
       providers: [
         { provide: LEDGER, useValue: ledger },
         { provide: CONFIG, useValue: config },
@@ -60,6 +62,7 @@ export class AppModule {
         ...RUN_COMMAND_HANDLERS,
         ...DECISION_COMMAND_HANDLERS,
         ...MANAGED_KEY_COMMAND_HANDLERS,
+        ...REST_PROVIDERS,
         RegisterBlueprintHandler,
         DeprecateBlueprintHandler,
         CreateProjectHandler,

@@ -12,17 +12,18 @@ const STATUS: Record<ErrorKind, number> = {
   Unavailable: 503,
 };
 
-/** The one place where typed errors become HTTP responses: `{ error: { code, message, problems } }`. */
+/** The one place where typed errors become HTTP responses: `{ error: { code, message, fields } }`. */
 @Catch()
 export class LedgerErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): unknown {
     if (host.getType() !== 'http') return toGraphqlError(exception); // GraphQL: graphql-js reports a returned error
     const res = host.switchToHttp().getResponse<Response>();
     if (exception instanceof LedgerError) {
-      const problems = 'problems' in exception ? exception.problems : undefined;
+      // Field-level problems of a ValidationError travel as `fields: [{ path, message }]`.
+      const fields = 'problems' in exception ? exception.problems : undefined;
       res
         .status(STATUS[exception.kind])
-        .json({ error: { code: exception.code, message: exception.message, ...(problems ? { problems } : {}) } });
+        .json({ error: { code: exception.code, message: exception.message, ...(fields ? { fields } : {}) } });
       return undefined;
     }
     if (exception instanceof HttpException) {

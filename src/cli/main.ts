@@ -15,6 +15,7 @@ import { verifyCommand } from './commands/verify.js';
 import { tokenCommand } from './commands/token.js';
 import { apikeysCommand } from './commands/apikeys.js';
 import { projectionsCommand } from './commands/projections.js';
+import { demoCommand } from './commands/demo.js';
 import { stdio, type Output } from './context.js';
 
 const HELP = `qledger: the Quality Ledger service and its operator commands
@@ -34,6 +35,7 @@ Commands:
   token      print a short-lived API token of the local issuer (embedded default)
   apikeys    create, list or revoke API keys for workers and services
   projections  show the read models' positions, or rebuild them from zero
+  demo       write a realistic, reproducible workload and verify the ledger
 
 Run qledger <command> --help for a command's options.`;
 
@@ -50,6 +52,7 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Output) => Promise<
   token: tokenCommand,
   apikeys: apikeysCommand,
   projections: projectionsCommand,
+  demo: demoCommand,
 };
 
 async function run(argv: readonly string[], io: Output = stdio): Promise<number> {

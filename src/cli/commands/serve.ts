@@ -5,6 +5,7 @@ import { AppModule } from '../../app/app.module.js';
 import { loadAuthConfig } from '../../auth/auth-config.js';
 import { openLedger } from '../../ledger/open-ledger.js';
 import { Sealer } from '../../ledger/sealer/sealer.js';
+import { ProcessHost } from '../../process/process.host.js';
 import { COMMON_HELP, COMMON_OPTIONS, parse } from '../args.js';
 import { UsageError } from '../cli-error.js';
 import { configFrom, DEV_KEYS_WARNING, operatorMetadata, type Output } from '../context.js';
@@ -50,6 +51,7 @@ export async function serveCommand(argv: readonly string[], io: Output): Promise
     app = await NestFactory.create(AppModule.forLedger(ledger, config, ApiModule.forRoot(ledger, config, auth)), {
       logger: ['error', 'warn'],
     });
+    await app.get(ProcessHost).start(); // runs the pipelines: schedules, evaluates, times out (decision 0042)
     await app.listen(port, config.host);
     const address = app.getHttpServer().address() as AddressInfo;
     io.out(`origin: ${ledger.keyRing.origin}`);
