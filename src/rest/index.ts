@@ -5,6 +5,7 @@ import { RequestPipelineRunHandler } from '../process/commands/request-pipeline-
 import { ProcessHost } from '../process/process.host.js';
 import { BatchesController } from './batches.controller.js';
 import { EvidenceController } from './evidence.controller.js';
+import { LedgerController } from './ledger.controller.js';
 import { ModelsController } from './models.controller.js';
 import { RunScope } from './run-scope.js';
 import { RunView } from './run-view.js';
@@ -12,7 +13,7 @@ import { RunsController } from './runs.controller.js';
 import { inputPipe } from './validation.pipe.js';
 
 /** The REST edge's controllers, wired into AppModule. */
-export const REST_CONTROLLERS: Type[] = [RunsController, EvidenceController, ModelsController, BatchesController];
+export const REST_CONTROLLERS: Type[] = [RunsController, EvidenceController, ModelsController, BatchesController, LedgerController];
 
 /** The global input pipe, the run scope and view, and the run command handlers the REST edge and the process manager use. */
 export const REST_PROVIDERS: Provider[] = [

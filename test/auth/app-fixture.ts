@@ -11,6 +11,8 @@ import { ApiKeyStore } from '../../src/auth/api-keys.js';
 import { LocalIssuer } from '../../src/auth/local-issuer.js';
 import type { ProjectScope, Role } from '../../src/auth/principal.js';
 import { loadConfig } from '../../src/config/config.js';
+import { ProofService } from '../../src/ledger/proofs/proof-service.js';
+import { MerkleStore } from '../../src/ledger/sealer/merkle-store.js';
 import type { Ledger } from '../../src/ledger/open-ledger.js';
 import type { LedgerFixture } from '../support/ledger-fixture.js';
 import type { TestDatabase } from '../support/pg.js';
@@ -35,7 +37,10 @@ export async function startTestApp(
   const dataDir = await mkdtemp(join(tmpdir(), 'qledger-api-'));
   // Development key mode: the local issuer secret may stay unencrypted in this throwaway data dir.
   const config = loadConfig({ QLEDGER_DATA_DIR: dataDir, QLEDGER_DEV_INSECURE_KEYS: 'true' });
+  const merkle = await MerkleStore.open(db.pool);
   const ledger = {
+    merkle,
+    proofs: new ProofService(fx.store, merkle),
     store: fx.store,
     keyRing: fx.keyRing,
     writer: fx.writer,

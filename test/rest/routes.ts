@@ -15,4 +15,7 @@ export const FLOW_ROUTES: Readonly<Record<string, readonly Role[]>> = {
   'GET /models/:name/approval': ROLES,
   'POST /models/:name/versions': ['admin', 'operator', 'worker'],
   'POST /batches/:jobId/manifests': ['admin', 'operator', 'worker'],
+  'GET /ledger/checkpoints': ['admin', 'operator', 'auditor', 'approver', 'worker'],
+  'GET /ledger/proofs/inclusion': ['admin', 'operator', 'auditor', 'approver', 'worker'],
+  'GET /ledger/proofs/consistency': ['admin', 'operator', 'auditor', 'approver', 'worker'],
 };
