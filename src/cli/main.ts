@@ -3,19 +3,6 @@ import 'reflect-metadata';
 import { ConfigError } from '../config/config.js';
 import { LedgerError } from '../domain/errors.js';
 import { UsageError } from './cli-error.js';
-import { initCommand } from './commands/init.js';
-import { keysCommand } from './commands/keys.js';
-import { serveCommand } from './commands/serve.js';
-import { statusCommand } from './commands/status.js';
-import { blueprintsCommand } from './commands/blueprints.js';
-import { checkpointCommand } from './commands/checkpoint.js';
-import { exportCommand } from './commands/export.js';
-import { proofCommand } from './commands/proof.js';
-import { verifyCommand } from './commands/verify.js';
-import { tokenCommand } from './commands/token.js';
-import { apikeysCommand } from './commands/apikeys.js';
-import { projectionsCommand } from './commands/projections.js';
-import { demoCommand } from './commands/demo.js';
 import { stdio, type Output } from './context.js';
 
 const HELP = `qledger: the Quality Ledger service and its operator commands
@@ -39,20 +26,22 @@ Commands:
 
 Run qledger <command> --help for a command's options.`;
 
-const COMMANDS: Record<string, (argv: readonly string[], io: Output) => Promise<number>> = {
-  init: initCommand,
-  serve: serveCommand,
-  keys: keysCommand,
-  status: statusCommand,
-  blueprints: blueprintsCommand,
-  checkpoint: checkpointCommand,
-  export: exportCommand,
-  proof: proofCommand,
-  verify: verifyCommand,
-  token: tokenCommand,
-  apikeys: apikeysCommand,
-  projections: projectionsCommand,
-  demo: demoCommand,
+/** Each command's module loads only when it runs: `qledger --help` or `token` need not load NestJS, GraphQL and the rest. */
+type Command = (argv: readonly string[], io: Output) => Promise<number>;
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  init: async () => (await import('./commands/init.js')).initCommand,
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
+  keys: async () => (await import('./commands/keys.js')).keysCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
+  blueprints: async () => (await import('./commands/blueprints.js')).blueprintsCommand,
+  checkpoint: async () => (await import('./commands/checkpoint.js')).checkpointCommand,
+  export: async () => (await import('./commands/export.js')).exportCommand,
+  proof: async () => (await import('./commands/proof.js')).proofCommand,
+  verify: async () => (await import('./commands/verify.js')).verifyCommand,
+  token: async () => (await import('./commands/token.js')).tokenCommand,
+  apikeys: async () => (await import('./commands/apikeys.js')).apikeysCommand,
+  projections: async () => (await import('./commands/projections.js')).projectionsCommand,
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
 };
 
 async function run(argv: readonly string[], io: Output = stdio): Promise<number> {
@@ -61,10 +50,12 @@ async function run(argv: readonly string[], io: Output = stdio): Promise<number>
     io.out(HELP);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   try {
-    if (!command) throw new UsageError(`unknown command "${name}": use one of ${Object.keys(COMMANDS).join(', ')} (qledger --help)`);
-    return await command(rest, io);
+    if (!load) throw new UsageError(`unknown command "${name}": use one of ${Object.keys(COMMANDS).join(', ')} (qledger --help)`);
+    return await (
+      await load()
+    )(rest, io);
   } catch (e) {
     return report(e, io);
   }
