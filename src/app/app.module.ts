@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { RevokeSigningKeyHandler } from '../commands/keys/revoke-signing-key.handler.js';
 import { RotateSigningKeyHandler } from '../commands/keys/rotate-signing-key.handler.js';
@@ -13,22 +13,37 @@ import { StoreEvidenceHandler } from '../commands/evidence/store-evidence.handle
 import { FsEvidenceStore } from '../evidence/fs-evidence-store.js';
 import { join } from 'node:path';
 import type { Config } from '../config/config.js';
+import { loadAuthConfig, type AuthConfig } from '../auth/auth-config.js';
+import { AuthGuard } from '../auth/auth.guard.js';
+import { createAuthenticator } from '../auth/create-authenticator.js';
+import { AUTHENTICATOR } from '../auth/tokens.js';
+import { WhoAmIController } from '../auth/whoami.controller.js';
 import type { Ledger } from '../ledger/open-ledger.js';
+import { MetricsController } from '../projections/metrics.controller.js';
+import { ProjectionsHost, startProjections } from '../projections/projections.host.js';
+import { PROJECTIONS } from '../projections/tokens.js';
 import { HealthController } from './health.controller.js';
 import { LedgerErrorFilter } from './ledger-error.filter.js';
 import { CONFIG, EVIDENCE_STORE, LEDGER } from './tokens.js';
 
 @Module({})
 export class AppModule {
-  static forLedger(ledger: Ledger, config: Config): DynamicModule {
+  static forLedger(ledger: Ledger, config: Config, auth: AuthConfig = loadAuthConfig({})): DynamicModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [HealthController],
+      controllers: [HealthController, WhoAmIController, MetricsController],
       providers: [
         { provide: LEDGER, useValue: ledger },
         { provide: CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: LedgerErrorFilter },
+        { provide: AUTHENTICATOR, useFactory: () => createAuthenticator(ledger.pool, config.dataDir, auth) },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        {
+          provide: PROJECTIONS,
+          useFactory: () => startProjections(ledger.pool, ledger.store, (l) => process.stderr.write(`qledger: ${l}\n`)),
+        },
+        ProjectionsHost,
         RotateSigningKeyHandler,
         RevokeSigningKeyHandler,
         {

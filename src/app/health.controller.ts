@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { Public } from '../auth/decorators.js';
 import type { Ledger } from '../ledger/open-ledger.js';
 import { LEDGER } from './tokens.js';
 
@@ -7,6 +8,7 @@ import { LEDGER } from './tokens.js';
  * Liveness and readiness probes. They are the only routes without authorization (decision
  * 0005): they reveal nothing but the public trust root and whether the store answers.
  */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(LEDGER) private readonly ledger: Ledger) {}

@@ -1,6 +1,7 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { LedgerError, type ErrorKind } from '../domain/errors.js';
+import { toGraphqlError } from '../graphql/errors.js';
 
 const STATUS: Record<ErrorKind, number> = {
   ValidationError: 400,
@@ -14,19 +15,24 @@ const STATUS: Record<ErrorKind, number> = {
 /** The one place where typed errors become HTTP responses: `{ error: { code, message, problems } }`. */
 @Catch()
 export class LedgerErrorFilter implements ExceptionFilter {
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): unknown {
+    if (host.getType() !== 'http') return toGraphqlError(exception); // GraphQL: graphql-js reports a returned error
     const res = host.switchToHttp().getResponse<Response>();
     if (exception instanceof LedgerError) {
       const problems = 'problems' in exception ? exception.problems : undefined;
       res
         .status(STATUS[exception.kind])
         .json({ error: { code: exception.code, message: exception.message, ...(problems ? { problems } : {}) } });
-      return;
+      return undefined;
     }
     if (exception instanceof HttpException) {
-      res.status(exception.getStatus()).json({ error: { code: `HTTP_${exception.getStatus()}`, message: exception.message } });
-      return;
+      const body = exception.getResponse() as { code?: unknown; message?: unknown };
+      const code = typeof body === 'object' && typeof body.code === 'string' ? body.code : `HTTP_${exception.getStatus()}`;
+      if (exception.getStatus() === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+      res.status(exception.getStatus()).json({ error: { code, message: exception.message } });
+      return undefined;
     }
     res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error: see the service log' } });
+    return undefined;
   }
 }

@@ -7,6 +7,9 @@ import { initCommand } from './commands/init.js';
 import { keysCommand } from './commands/keys.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
+import { tokenCommand } from './commands/token.js';
+import { apikeysCommand } from './commands/apikeys.js';
+import { projectionsCommand } from './commands/projections.js';
 import { stdio, type Output } from './context.js';
 
 const HELP = `qledger: the Quality Ledger service and its operator commands
@@ -18,6 +21,9 @@ Commands:
   serve      run the HTTP service (health probes at /health/live and /health/ready)
   keys       list, rotate or revoke the ledger's signing keys
   status     show the ledger's database, origin, trust root and size
+  token      print a short-lived API token of the local issuer (embedded default)
+  apikeys    create, list or revoke API keys for workers and services
+  projections  show the read models' positions, or rebuild them from zero
 
 Run qledger <command> --help for a command's options.`;
 
@@ -26,6 +32,9 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Output) => Promise<
   serve: serveCommand,
   keys: keysCommand,
   status: statusCommand,
+  token: tokenCommand,
+  apikeys: apikeysCommand,
+  projections: projectionsCommand,
 };
 
 async function run(argv: readonly string[], io: Output = stdio): Promise<number> {

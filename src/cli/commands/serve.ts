@@ -2,6 +2,7 @@ import exitHook from 'async-exit-hook';
 import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from '../../app/app.module.js';
+import { loadAuthConfig } from '../../auth/auth-config.js';
 import { openLedger } from '../../ledger/open-ledger.js';
 import { COMMON_HELP, COMMON_OPTIONS, parse } from '../args.js';
 import { UsageError } from '../cli-error.js';
@@ -24,6 +25,7 @@ export async function serveCommand(argv: readonly string[], io: Output): Promise
   if (args.positionals.length > 0) throw new UsageError(`qledger serve takes no arguments (got "${args.positionals[0]}")`);
   const config = configFrom(args);
   const port = typeof args.values['port'] === 'string' ? portFlag(args.values['port']) : config.port;
+  const auth = loadAuthConfig(process.env, { localIssuer: config.pgUrl === undefined });
 
   const ledger = await openLedger(config, (l) => io.err(l));
   let app: Awaited<ReturnType<typeof NestFactory.create>> | undefined;
@@ -39,7 +41,7 @@ export async function serveCommand(argv: readonly string[], io: Output): Promise
     if (ledger.insecureKeys) io.err(DEV_KEYS_WARNING);
     const { trustRoot } = await ledger.keyRing.ensureGenesis((kid) => config.origin ?? defaultOrigin(kid), operatorMetadata());
     await ledger.keyRing.current(); // fail now, not on the first write, if the key cannot be loaded
-    app = await NestFactory.create(AppModule.forLedger(ledger, config), { logger: ['error', 'warn'] });
+    app = await NestFactory.create(AppModule.forLedger(ledger, config, auth), { logger: ['error', 'warn'] });
     await app.listen(port, config.host);
     const address = app.getHttpServer().address() as AddressInfo;
     io.out(`origin: ${ledger.keyRing.origin}`);

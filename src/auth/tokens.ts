@@ -1,0 +1,2 @@
+/** Injection token of the Authenticator (built in the composition root). */
+export const AUTHENTICATOR = Symbol('Authenticator');

@@ -1,0 +1,41 @@
+import type pg from 'pg';
+import type { Migration } from '../pg/migrate.js';
+
+export const CHECKPOINT_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'projection checkpoints',
+    sql: `
+CREATE TABLE ql_projection_checkpoints (
+  name       text        PRIMARY KEY,
+  version    integer     NOT NULL,
+  -- The next global position to apply (= number of events applied).
+  position   bigint      NOT NULL CHECK (position >= 0),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
+];
+
+export interface Checkpoint {
+  readonly version: number;
+  readonly position: number;
+}
+
+/** Reads (and with `lock`, row-locks) a projection's checkpoint; undefined before its first run. */
+export async function readCheckpoint(db: pg.Pool | pg.PoolClient, name: string, lock = false): Promise<Checkpoint | undefined> {
+  const { rows } = await db.query<{ version: number; position: string }>(
+    `SELECT version, position FROM ql_projection_checkpoints WHERE name = $1${lock ? ' FOR UPDATE' : ''}`,
+    [name],
+  );
+  const r = rows[0];
+  return r ? { version: r.version, position: Number(r.position) } : undefined;
+}
+
+export async function writeCheckpoint(tx: pg.PoolClient, name: string, checkpoint: Checkpoint): Promise<void> {
+  await tx.query(
+    `INSERT INTO ql_projection_checkpoints (name, version, position, updated_at) VALUES ($1, $2, $3, now())
+     ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position, updated_at = now()`,
+    [name, checkpoint.version, checkpoint.position],
+  );
+}

@@ -1,0 +1,219 @@
+import type { EventEnvelope } from 'ledger-verify';
+import type pg from 'pg';
+import { IllegalState } from '../domain/errors.js';
+import type { EventStore, RecordedEvent } from '../eventstore/port.js';
+import { migrate } from '../pg/migrate.js';
+import { batches } from './batches.js';
+import { CHECKPOINT_MIGRATIONS, readCheckpoint, writeCheckpoint } from './checkpoints.js';
+import type { Projection, ProjectedEvent } from './projection.js';
+
+export interface RunnerOptions {
+  readonly batchSize?: number;
+  /** How long a standby waits before trying to take the lease again. */
+  readonly leaseRetryMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunnerState {
+  /** True while this process holds the projection's lease and applies events. */
+  readonly leader: boolean;
+  /** Next position to apply, as last committed by this process (-1: unknown yet). */
+  readonly position: number;
+  readonly lastError: string | undefined;
+}
+
+/** Migrations of the checkpoint table and of every projection's tables. */
+export async function migrateProjections(pool: pg.Pool, projections: readonly Projection[]): Promise<void> {
+  await migrate(pool, 'projections', CHECKPOINT_MIGRATIONS);
+  for (const p of projections) await migrate(pool, `projection:${p.name}`, p.migrations);
+}
+
+/**
+ * Drives one projection from the event store's subscription. One instance per projection at a
+ * time: the runner holds a session advisory lock (the lease) on its own connection, and every
+ * batch is applied with the checkpoint in one transaction on that connection. Events at or
+ * before the checkpoint are skipped, so replays are harmless.
+ */
+export class ProjectionRunner {
+  private abort: AbortController | undefined;
+  private loop: Promise<void> | undefined;
+  private stateValue: RunnerState = { leader: false, position: -1, lastError: undefined };
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly store: EventStore,
+    readonly projection: Projection,
+    private readonly options: RunnerOptions = {},
+  ) {}
+
+  get state(): RunnerState {
+    return this.stateValue;
+  }
+
+  /** Runs in the background until stop(): waits for the lease, then follows the log live. */
+  start(): void {
+    if (this.loop) return;
+    const abort = new AbortController();
+    this.abort = abort;
+    this.loop = this.runForever(abort.signal);
+  }
+
+  async stop(): Promise<void> {
+    this.abort?.abort();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  /**
+   * Applies every event up to the current head, then returns (rebuilds, tests, CLI).
+   * Throws PROJECTION_BUSY when another instance holds the lease.
+   */
+  async catchUp(options: { readonly fromZero?: boolean } = {}): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      if (!(await this.tryLease(client))) {
+        throw new IllegalState(
+          'PROJECTION_BUSY',
+          `projection ${this.projection.name} is being run by another process: stop the service first (or wait for it to finish)`,
+        );
+      }
+      try {
+        if (options.fromZero) await this.reset(client);
+        const head = await this.store.headPosition();
+        const abort = new AbortController();
+        return await this.follow(client, abort, head);
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [this.lockKey()]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  private async runForever(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      let client: pg.PoolClient | undefined;
+      try {
+        client = await this.pool.connect();
+        if (!(await this.tryLease(client))) {
+          client.release();
+          client = undefined;
+          await sleep(this.options.leaseRetryMs ?? 2000, signal);
+          continue;
+        }
+        this.stateValue = { ...this.stateValue, leader: true };
+        const inner = new AbortController();
+        const onAbort = (): void => inner.abort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        try {
+          await this.follow(client, inner, undefined);
+        } finally {
+          signal.removeEventListener('abort', onAbort);
+        }
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        this.stateValue = { ...this.stateValue, lastError: message };
+        this.options.log?.(`projection ${this.projection.name}: ${message.split('\n')[0]} (retrying)`);
+        // A broken connection loses the lease with it: drop it, wait, and start over.
+        client?.release(true);
+        client = undefined;
+        await sleep(1000, signal);
+      } finally {
+        this.stateValue = { ...this.stateValue, leader: false };
+        if (client) {
+          await client.query('SELECT pg_advisory_unlock(hashtext($1))', [this.lockKey()]).catch(() => undefined);
+          client.release();
+        }
+      }
+    }
+  }
+
+  /** Applies batches from the checkpoint on; stops at `until` (exclusive) when given, or on abort. */
+  private async follow(client: pg.PoolClient, abort: AbortController, until: number | undefined): Promise<number> {
+    let position = await this.prepare(client);
+    this.stateValue = { ...this.stateValue, position };
+    if (until !== undefined && position >= until) return position;
+    const source = this.store.subscribeToAll({ fromPosition: position, signal: abort.signal });
+    for await (const batch of batches(source, this.options.batchSize ?? 500)) {
+      const upTo = until === undefined ? batch : batch.filter((e) => e.position < until);
+      if (upTo.length > 0) position = await this.applyBatch(client, upTo);
+      this.stateValue = { ...this.stateValue, position, lastError: undefined };
+      if (until !== undefined && position >= until) {
+        abort.abort();
+        break;
+      }
+    }
+    return position;
+  }
+
+  /** Creates the checkpoint, or rebuilds from zero when the projection's version changed. */
+  private async prepare(client: pg.PoolClient): Promise<number> {
+    const cp = await readCheckpoint(client, this.projection.name);
+    if (cp && cp.version === this.projection.version) return cp.position;
+    if (cp)
+      this.options.log?.(`projection ${this.projection.name}: version ${cp.version} -> ${this.projection.version}, rebuilding from zero`);
+    await this.reset(client);
+    return 0;
+  }
+
+  private async reset(client: pg.PoolClient): Promise<void> {
+    await this.inTransaction(client, async () => {
+      for (const t of this.projection.tables) await client.query(`TRUNCATE ${t}`);
+      await writeCheckpoint(client, this.projection.name, { version: this.projection.version, position: 0 });
+    });
+  }
+
+  private async applyBatch(client: pg.PoolClient, events: readonly RecordedEvent[]): Promise<number> {
+    return this.inTransaction(client, async () => {
+      const cp = await readCheckpoint(client, this.projection.name, true);
+      const from = cp?.position ?? 0;
+      const fresh = events.filter((e) => e.position >= from);
+      if (fresh.length === 0) return from;
+      if (fresh[0]!.position !== from) {
+        throw new IllegalState('PROJECTION_GAP', `projection ${this.projection.name} is at ${from} but got event ${fresh[0]!.position}`);
+      }
+      await this.projection.apply(fresh.map(toProjected), client);
+      const next = fresh.at(-1)!.position + 1;
+      await writeCheckpoint(client, this.projection.name, { version: this.projection.version, position: next });
+      return next;
+    });
+  }
+
+  private async inTransaction<T>(client: pg.PoolClient, fn: () => Promise<T>): Promise<T> {
+    await client.query('BEGIN');
+    try {
+      const result = await fn();
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private async tryLease(client: pg.PoolClient): Promise<boolean> {
+    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [this.lockKey()]);
+    return rows[0]?.ok === true;
+  }
+
+  private lockKey(): string {
+    return `ql-projection:${this.projection.name}`;
+  }
+}
+
+function toProjected(recorded: RecordedEvent): ProjectedEvent {
+  return { recorded, envelope: JSON.parse(recorded.data) as EventEnvelope };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,76 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { AddressInfo } from 'node:net';
+import { AppModule } from '../../src/app/app.module.js';
+import type { AuthConfig } from '../../src/auth/auth-config.js';
+import { ApiKeyStore } from '../../src/auth/api-keys.js';
+import { LocalIssuer } from '../../src/auth/local-issuer.js';
+import type { ProjectScope, Role } from '../../src/auth/principal.js';
+import { loadConfig } from '../../src/config/config.js';
+import type { Ledger } from '../../src/ledger/open-ledger.js';
+import type { LedgerFixture } from '../support/ledger-fixture.js';
+import type { TestDatabase } from '../support/pg.js';
+
+export interface TestApp {
+  readonly app: INestApplication;
+  readonly url: string;
+  readonly dataDir: string;
+  readonly issuer: LocalIssuer;
+  readonly apiKeys: ApiKeyStore;
+  /** A local-issuer token for one role. */
+  token(role: Role, projects?: ProjectScope): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real AppModule on a test database, listening on a free loopback port. */
+export async function startTestApp(
+  db: TestDatabase,
+  fx: LedgerFixture,
+  auth: Pick<AuthConfig, 'issuers'> = { issuers: [] },
+): Promise<TestApp> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'qledger-api-'));
+  const config = loadConfig({ QLEDGER_DATA_DIR: dataDir });
+  const ledger = {
+    store: fx.store,
+    keyRing: fx.keyRing,
+    writer: fx.writer,
+    pool: db.pool,
+    database: 'external',
+    insecureKeys: true,
+    keystore: undefined,
+    close: async () => undefined,
+  } as unknown as Ledger;
+  const app = await NestFactory.create(AppModule.forLedger(ledger, config, { issuers: auth.issuers, localIssuer: true }), {
+    logger: false,
+  });
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const issuer = (await LocalIssuer.open(dataDir, { create: true }))!;
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    dataDir,
+    issuer,
+    apiKeys: new ApiKeyStore(db.pool),
+    token: (role, projects = '*') => issuer.issue({ subject: `test-${role}`, role, projects, ttlSeconds: 600 }),
+    close: () => app.close(),
+  };
+}
+
+export async function getJson(
+  url: string,
+  token?: string,
+): Promise<{ status: number; body: { error?: { code: string; message: string } } & Record<string, unknown>; headers: Headers }> {
+  const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const text = await res.text();
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    body = { text };
+  }
+  return { status: res.status, body, headers: res.headers };
+}
