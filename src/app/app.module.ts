@@ -12,6 +12,13 @@ import { IsModelApprovedHandler } from '../queries/models/is-model-approved.hand
 import { StoreEvidenceHandler } from '../commands/evidence/store-evidence.handler.js';
 import { FsEvidenceStore } from '../evidence/fs-evidence-store.js';
 import { join } from 'node:path';
+import { DeprecateBlueprintHandler } from '../commands/blueprints/deprecate-blueprint.handler.js';
+import { RegisterBlueprintHandler } from '../commands/blueprints/register-blueprint.handler.js';
+import { ArchiveProjectHandler } from '../commands/projects/archive-project.handler.js';
+import { AttachBlueprintHandler } from '../commands/projects/attach-blueprint.handler.js';
+import { CreateProjectHandler } from '../commands/projects/create-project.handler.js';
+import { DetachBlueprintHandler } from '../commands/projects/detach-blueprint.handler.js';
+import { SetCryptoPipelineHandler } from '../commands/projects/set-crypto-pipeline.handler.js';
 import type { Config } from '../config/config.js';
 import { loadAuthConfig, type AuthConfig } from '../auth/auth-config.js';
 import { AuthGuard } from '../auth/auth.guard.js';
@@ -57,6 +64,13 @@ export class AppModule {
         RevokeModelVersionHandler,
         RecordBatchManifestHandler,
         IsModelApprovedHandler,
+        RegisterBlueprintHandler,
+        DeprecateBlueprintHandler,
+        CreateProjectHandler,
+        AttachBlueprintHandler,
+        DetachBlueprintHandler,
+        SetCryptoPipelineHandler,
+        ArchiveProjectHandler,
       ],
     };
   }

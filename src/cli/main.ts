@@ -10,6 +10,7 @@ import { statusCommand } from './commands/status.js';
 import { tokenCommand } from './commands/token.js';
 import { apikeysCommand } from './commands/apikeys.js';
 import { projectionsCommand } from './commands/projections.js';
+import { blueprintsCommand } from './commands/blueprints.js';
 import { stdio, type Output } from './context.js';
 
 const HELP = `qledger: the Quality Ledger service and its operator commands
@@ -24,6 +25,7 @@ Commands:
   token      print a short-lived API token of the local issuer (embedded default)
   apikeys    create, list or revoke API keys for workers and services
   projections  show the read models' positions, or rebuild them from zero
+  blueprints validate quality blueprints (YAML) or register them in the ledger
 
 Run qledger <command> --help for a command's options.`;
 
@@ -35,6 +37,7 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Output) => Promise<
   token: tokenCommand,
   apikeys: apikeysCommand,
   projections: projectionsCommand,
+  blueprints: blueprintsCommand,
 };
 
 async function run(argv: readonly string[], io: Output = stdio): Promise<number> {
