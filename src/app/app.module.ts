@@ -19,6 +19,9 @@ import { AttachBlueprintHandler } from '../commands/projects/attach-blueprint.ha
 import { CreateProjectHandler } from '../commands/projects/create-project.handler.js';
 import { DetachBlueprintHandler } from '../commands/projects/detach-blueprint.handler.js';
 import { SetCryptoPipelineHandler } from '../commands/projects/set-crypto-pipeline.handler.js';
+import { DECISION_COMMAND_HANDLERS } from '../commands/decisions/handlers.js';
+import { MANAGED_KEY_COMMAND_HANDLERS } from '../commands/mkeys/handlers.js';
+import { RUN_COMMAND_HANDLERS } from '../commands/runs/handlers.js';
 import type { Config } from '../config/config.js';
 import { loadAuthConfig, type AuthConfig } from '../auth/auth-config.js';
 import { AuthGuard } from '../auth/auth.guard.js';
@@ -71,6 +74,9 @@ export class AppModule {
         DetachBlueprintHandler,
         SetCryptoPipelineHandler,
         ArchiveProjectHandler,
+        ...RUN_COMMAND_HANDLERS,
+        ...DECISION_COMMAND_HANDLERS,
+        ...MANAGED_KEY_COMMAND_HANDLERS,
       ],
     };
   }

@@ -1,0 +1,21 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { LEDGER } from '../../app/tokens.js';
+import { runDecision } from '../../domain/decision/decision.js';
+import { decisionStream } from '../../domain/decision/types.js';
+import type { Ledger } from '../../ledger/open-ledger.js';
+import { stamp, toResult, type CommandResult } from '../runs/command-result.js';
+import { GrantApprovalCommand } from './grant-approval.command.js';
+
+@CommandHandler(GrantApprovalCommand)
+export class GrantApprovalHandler implements ICommandHandler<GrantApprovalCommand, CommandResult> {
+  constructor(@Inject(LEDGER) private readonly ledger: Ledger) {}
+
+  async execute(c: GrantApprovalCommand): Promise<CommandResult> {
+    const stream = decisionStream(c.runId);
+    return toResult(
+      stream,
+      await this.ledger.writer.execute(stream, runDecision, { ...c.input, ...stamp(c.meta), type: 'GrantApproval' as const }, c.meta),
+    );
+  }
+}
