@@ -52,7 +52,7 @@ function holderOf(context: ExecutionContext): Holder {
     >();
     return {
       principal: ctx.principal ?? ctx.req?.principal,
-      authorization: ctx.req?.headers['authorization'],
+      authorization: ctx.req?.headers?.['authorization'],
       store: (p) => {
         ctx.principal = p;
       },

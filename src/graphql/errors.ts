@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { LedgerError } from '../domain/errors.js';
 
 const STATUS: Record<string, number> = {
@@ -20,7 +20,36 @@ export function toGraphqlError(exception: unknown): GraphQLError {
   if (exception instanceof HttpException) {
     const body = exception.getResponse() as { code?: unknown };
     const code = typeof body === 'object' && typeof body.code === 'string' ? body.code : `HTTP_${exception.getStatus()}`;
-    return new GraphQLError(exception.message, { extensions: { code, status: exception.getStatus() } });
+    const status = exception.getStatus();
+    // Apollo answers an operation refused for its credentials with that HTTP status (401/403).
+    const http = status === 401 ? { http: { status } } : {};
+    return new GraphQLError(exception.message, { extensions: { code, status, ...http } });
   }
+  process.stderr.write(
+    `qledger: unexpected error in a GraphQL operation: ${exception instanceof Error ? exception.message.split('\n')[0] : String(exception)}\n`,
+  );
   return new GraphQLError('internal error: see the service log', { extensions: { code: 'INTERNAL', status: 500 } });
+}
+
+/**
+ * Apollo's formatError: our own errors keep their code and status (also through Apollo's
+ * wrappers, e.g. a validation rule's error); GraphQL's own errors (parse, validation) keep
+ * Apollo's code; nothing else (no stack trace, no internal message) leaves the service.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  let e: unknown = error;
+  for (let i = 0; i < 10 && e instanceof GraphQLError; i++) {
+    if (typeof e.extensions['status'] === 'number' && typeof e.extensions['code'] === 'string') break;
+    if (!e.originalError) break;
+    e = e.originalError;
+  }
+  const mapped =
+    e instanceof GraphQLError && typeof e.extensions['status'] === 'number' ? e : e instanceof GraphQLError ? undefined : toGraphqlError(e);
+  const where = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+  if (mapped) {
+    // Apollo replaces the code of a validation rule's error: such errors also carry it as ledgerCode.
+    const code = mapped.extensions['ledgerCode'] ?? mapped.extensions['code'];
+    return { message: mapped.message, ...where, extensions: { code, status: mapped.extensions['status'] } };
+  }
+  return { message: formatted.message, ...where, extensions: { code: formatted.extensions?.['code'] ?? 'GRAPHQL_ERROR' } };
 }

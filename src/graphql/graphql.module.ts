@@ -1,0 +1,70 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import type { DynamicModule } from '@nestjs/common';
+import { GraphQLModule, type GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
+import { specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { Context as WsContext } from 'graphql-ws';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { Principal } from '../auth/principal.js';
+import { AUTHENTICATOR } from '../auth/tokens.js';
+import { LEDGER } from '../app/tokens.js';
+import type { Ledger } from '../ledger/open-ledger.js';
+import { formatError } from './errors.js';
+import { operationLimits } from './limits.js';
+import { createLoaders, type GqlContext } from './loaders.js';
+import { AuditTrailResolver } from './resolvers/audit-trail.resolver.js';
+import { LedgerEventsResolver } from './resolvers/ledger-events.resolver.js';
+import { ProjectionsResolver } from './resolvers/projections.resolver.js';
+import { SigningKeysResolver } from './resolvers/signing-keys.resolver.js';
+
+/** Every resolver of the API (the committed schema is generated from these). */
+export const RESOLVERS = [AuditTrailResolver, SigningKeysResolver, ProjectionsResolver, LedgerEventsResolver];
+
+type WsExtra = { principal?: Principal };
+
+/**
+ * GraphQL at /graphql (queries over HTTP, subscriptions over graphql-ws on the same path).
+ * The WebSocket is authenticated once, at connection time, from connectionParams
+ * `{ authorization: "Bearer ..." }`; a connection without valid credentials is closed (4403).
+ */
+export function ledgerGraphqlModule(): DynamicModule {
+  return GraphQLModule.forRootAsync<ApolloDriverConfig>({
+    driver: ApolloDriver,
+    inject: [AUTHENTICATOR, LEDGER],
+    useFactory: (authenticator: Authenticator, ledger: Ledger): ApolloDriverConfig => ({
+      path: '/graphql',
+      autoSchemaFile: true,
+      sortSchema: true,
+      playground: false,
+      introspection: true,
+      csrfPrevention: true,
+      includeStacktraceInErrorResponses: false,
+      validationRules: [operationLimits()],
+      // Keep Apollo's HTTP status for a request without valid credentials (401); Nest would reset it to 200.
+      preserveHttpStatusForExecutionErrors: false,
+      autoTransformHttpErrors: false,
+      formatError,
+      context: (arg: { req?: GqlContext['req']; extra?: WsExtra } & Partial<WsContext<Record<string, unknown>, WsExtra>>): GqlContext => {
+        const loaders = createLoaders(ledger.pool);
+        if (arg.req) return { req: arg.req, loaders };
+        return { principal: arg.extra?.principal, loaders };
+      },
+      subscriptions: {
+        'graphql-ws': {
+          path: '/graphql',
+          validate: (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, [...specifiedRules, operationLimits()]),
+          onConnect: async (ctx: WsContext<Record<string, unknown> | undefined, unknown>) => {
+            const params = ctx.connectionParams ?? {};
+            const extra = ctx.extra as WsExtra;
+            const header = params['authorization'] ?? params['Authorization'];
+            try {
+              extra.principal = await authenticator.fromHeader(header);
+              return true;
+            } catch {
+              return false;
+            }
+          },
+        } as GraphQLWsSubscriptionsConfig, // validate is passed on to graphql-ws's useServer
+      },
+    }),
+  });
+}
