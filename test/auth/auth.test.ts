@@ -62,9 +62,13 @@ function oidcToken(
 }
 
 describe('access control over real HTTP', () => {
+  let api!: TestApp;
+  // Registered before the fixture's hooks: the app (and its projection runners) stops before the database goes.
+  after(async () => {
+    if (api) await api.close();
+  });
   const ctx = useLedgerFixture();
   let jwks: Jwks;
-  let api: TestApp;
 
   before(async () => {
     jwks = await startJwks();
@@ -74,7 +78,6 @@ describe('access control over real HTTP', () => {
     api = await startTestApp(ctx.db, ctx.fx, auth);
   });
   after(async () => {
-    await api.close();
     await new Promise((r) => jwks.server.close(r));
   });
 

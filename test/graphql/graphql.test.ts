@@ -21,8 +21,12 @@ interface Item {
 }
 
 describe('GraphQL API', () => {
+  let api!: TestApp;
+  // Registered before the fixture's hooks: the app (and its projection runners) stops before the database goes.
+  after(async () => {
+    if (api) await api.close();
+  });
   const ctx = useLedgerFixture();
-  let api: TestApp;
   let auditor: string;
   let head: number;
 
@@ -38,7 +42,6 @@ describe('GraphQL API', () => {
       return (r.data?.['projections'] as Array<{ position: number }> | undefined)?.every((p) => p.position === head) ?? false;
     }, 'projections to catch up');
   });
-  after(() => api.close());
 
   it('serves the committed schema (regenerate with npm run graphql:schema)', async () => {
     const committed = await readFile(`${ROOT}${SCHEMA_FILE}`, 'utf8');
@@ -158,6 +161,17 @@ describe('GraphQL API', () => {
     const projections = r.data!['projections'] as Array<{ name: string; lag: number }>;
     assert.deepEqual(projections.map((p) => p.name).sort(), ['audit-trail', 'signing-keys']);
     assert.ok(projections.every((p) => p.lag === 0));
+  });
+
+  it('exposes the lag as Prometheus metrics', async () => {
+    const res = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${await api.token('operator')}` } });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
+    const text = await res.text();
+    assert.match(text, new RegExp(`^qledger_log_head_position ${await ctx.fx.store.headPosition()}$`, 'm'));
+    assert.match(text, /^qledger_projection_lag_events\{projection="audit-trail"\} 0$/m);
+    assert.match(text, /^qledger_projection_lag_seconds\{projection="signing-keys"\} 0$/m);
+    assert.match(text, /^qledger_projection_leader\{projection="audit-trail"\} 1$/m);
   });
 
   it('refuses too deep or too costly operations before running them', async () => {

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { ROLES, type Role } from '../../src/auth/principal.js';
+import { useLedgerFixture } from '../support/ledger-fixture.js';
+import { gql, wsClient } from '../graphql/client.js';
+import { getJson, startTestApp, type TestApp } from './app-fixture.js';
+
+type Access = 'public' | readonly Role[];
+const READERS: readonly Role[] = ['admin', 'operator', 'auditor', 'approver'];
+const OPS: readonly Role[] = ['admin', 'operator'];
+
+/** Who may call what. Every REST route and every GraphQL root field must be listed here. */
+const REST: Record<string, Access> = {
+  'GET /health/live': 'public',
+  'GET /health/ready': 'public',
+  'GET /auth/whoami': ROLES,
+  'GET /metrics': OPS,
+};
+const GRAPHQL: Record<string, { access: Access; operation: string }> = {
+  'Query.auditTrail': { access: READERS, operation: '{ auditTrail(first: 1) { items { position } } }' },
+  'Query.signingKeys': { access: READERS, operation: '{ signingKeys { kid } }' },
+  'Query.projections': { access: ['admin', 'operator', 'auditor'], operation: '{ projections { name lag } }' },
+  'Subscription.ledgerEvents': {
+    access: ['admin', 'operator', 'auditor'],
+    operation: 'subscription { ledgerEvents(fromPosition: 0) { position } }',
+  },
+};
+
+function allowed(access: Access, role: Role): boolean {
+  return access === 'public' || access.includes(role);
+}
+
+describe('role x operation matrix', () => {
+  let api!: TestApp;
+  // Registered before the fixture's hooks: the app (and its projection runners) stops before the database goes.
+  after(async () => {
+    if (api) await api.close();
+  });
+  const ctx = useLedgerFixture();
+  const tokens = new Map<Role, string>();
+
+  before(async () => {
+    api = await startTestApp(ctx.db, ctx.fx);
+    for (const r of ROLES) tokens.set(r, await api.token(r));
+  });
+
+  it('lists every REST route and GraphQL root field the service has', () => {
+    const router = (
+      api.app.getHttpAdapter().getInstance() as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } }
+    ).router;
+    const routes = router.stack
+      .filter((l) => l.route)
+      .flatMap((l) => Object.keys(l.route!.methods).map((m) => `${m.toUpperCase()} ${l.route!.path}`))
+      .filter((r) => !r.endsWith(' /graphql'));
+    assert.deepEqual(routes.sort(), Object.keys(REST).sort(), 'a REST route is missing from the matrix (or gone): add it to REST here');
+    const schema = api.app.get(GraphQLSchemaHost).schema;
+    const fields = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((t) =>
+      t ? Object.keys(t.getFields()).map((f) => `${t.name}.${f}`) : [],
+    );
+    assert.deepEqual(
+      fields.sort(),
+      Object.keys(GRAPHQL).sort(),
+      'a GraphQL root field is missing from the matrix (or gone): add it to GRAPHQL here',
+    );
+  });
+
+  for (const [route, access] of Object.entries(REST)) {
+    const path = route.split(' ')[1]!;
+    it(`${route}: ${access === 'public' ? 'public' : access.join(', ')}`, async () => {
+      const anonymous = await getJson(`${api.url}${path}`);
+      assert.equal(anonymous.status === 401, access !== 'public', `anonymous got ${anonymous.status}`);
+      for (const role of ROLES) {
+        const r = await getJson(`${api.url}${path}`, tokens.get(role));
+        if (allowed(access, role)) assert.equal(r.status, 200, `${role} should be allowed: ${JSON.stringify(r.body)}`);
+        else {
+          assert.equal(r.status, 403, `${role} should get 403`);
+          assert.equal(r.body.error?.code, 'FORBIDDEN_ROLE');
+        }
+      }
+    });
+  }
+
+  for (const [field, { access, operation }] of Object.entries(GRAPHQL)) {
+    it(`${field}: ${access === 'public' ? 'public' : access.join(', ')}`, async () => {
+      const run = field.startsWith('Subscription.') ? subscribeOnce : (op: string, token?: string) => queryOnce(op, token);
+      const anonymous = await run(operation, undefined);
+      assert.equal(anonymous, 'UNAUTHENTICATED');
+      for (const role of ROLES) {
+        const outcome = await run(operation, tokens.get(role));
+        assert.equal(outcome, allowed(access, role) ? 'ok' : 'FORBIDDEN_ROLE', `${role} on ${field}`);
+      }
+    });
+  }
+
+  it('ledger-wide reads need the scope of all projects', async () => {
+    const scoped = await api.token('auditor', ['p1']);
+    assert.equal(await queryOnce('{ auditTrail { items { position } } }', scoped), 'FORBIDDEN_PROJECT');
+    assert.equal(await subscribeOnce('subscription { ledgerEvents(fromPosition: 0) { position } }', scoped), 'FORBIDDEN_PROJECT');
+    assert.equal(await queryOnce('{ signingKeys { kid } }', scoped), 'ok');
+  });
+
+  async function queryOnce(operation: string, token?: string): Promise<string> {
+    const r = await gql(api.url, operation, {}, token);
+    if (r.errors?.length) {
+      const code = r.errors[0]!.extensions?.code ?? 'NO_CODE';
+      if (code === 'UNAUTHENTICATED') assert.equal(r.status, 401);
+      return code;
+    }
+    return 'ok';
+  }
+
+  async function subscribeOnce(operation: string, token?: string): Promise<string> {
+    let closedWith = 0;
+    const client = wsClient(api.url, token, (c) => (closedWith = c));
+    try {
+      const first = await client.iterate({ query: operation }).next();
+      const errors = (first.value as { errors?: Array<{ extensions?: { code?: string } }> } | undefined)?.errors;
+      return errors?.length ? (errors[0]!.extensions?.code ?? 'NO_CODE') : 'ok';
+    } catch {
+      return closedWith === 4403 ? 'UNAUTHENTICATED' : `closed ${closedWith}`;
+    } finally {
+      await client.dispose();
+    }
+  }
+});
