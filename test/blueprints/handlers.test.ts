@@ -53,6 +53,17 @@ describe('blueprint and project commands on a real ledger', () => {
     );
   });
 
+  it('a definition that does not match the schema (an API caller): INVALID_BLUEPRINT, nothing written', async () => {
+    const b = repoBlueprint('crypto-lib').definition;
+    const broken = { ...b, version: 2, stages: [{ name: 'build', checks: [{ id: 'x', type: 'LINTT' }] }] };
+    await refusedWithNothingWritten('INVALID_BLUEPRINT', () =>
+      new RegisterBlueprintHandler(ledger()).execute(new RegisterBlueprintCommand(broken as unknown as typeof b, meta())),
+    );
+    await refusedWithNothingWritten('INVALID_BLUEPRINT', () =>
+      new RegisterBlueprintHandler(ledger()).execute(new RegisterBlueprintCommand({ id: 'crypto-lib' } as unknown as typeof b, meta())),
+    );
+  });
+
   it('creates a project, attaches a blueprint per environment with its digest, sets the crypto pipeline, archives', async () => {
     const create = new CreateProjectHandler(ledger());
     assert.deepEqual(

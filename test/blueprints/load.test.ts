@@ -180,6 +180,17 @@ describe('validation errors name the file, the line and the path, and say what i
       problems(unknownFn)[0] ?? '',
       /conditions\[3\]\.rule: expected a CEL expression over the policy functions: found no matching overload for 'no_crypto_antipatterns\(\)'/,
     );
+    const severity = base.replace(
+      "rule: no_vulnerabilities_with_severity_at_or_above('high')",
+      "rule: no_vulnerabilities_with_severity_at_or_above('hgh')",
+    );
+    assert.deepEqual(problems(severity), [
+      `blueprints/x.yaml:${lineOf(severity, "'hgh'")} policies.approval.conditions[2].rule: expected a severity among INFO, LOW, MEDIUM, HIGH, CRITICAL (got "hgh")`,
+    ]);
+    const unknownCheck = base.replace('rule: all_required_checks_pass()', "rule: check_passed('unit_test')");
+    assert.deepEqual(problems(unknownCheck), [
+      `blueprints/x.yaml:${lineOf(unknownCheck, "check_passed('unit_test')")} policies.approval.conditions[0].rule: expected the id of a check of this blueprint in check_passed('unit_test') (got "unit_test")`,
+    ]);
     const notBool = base.replace("rule: metric('coverage') >= 0.8", "rule: metric('coverage')");
     assert.deepEqual(problems(notBool), [
       `blueprints/x.yaml:${lineOf(notBool, "rule: metric('coverage')")} policies.approval.conditions[1].rule: expected a rule of type bool (this one is double)`,

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { LEDGER } from '../../app/tokens.js';
+import { assertBlueprintShape } from '../../blueprints/schema.js';
 import { blueprintDecider, blueprintStream } from '../../domain/blueprint/blueprint.js';
 import { contentDigest } from '../../domain/digest.js';
 import type { Ledger } from '../../ledger/open-ledger.js';
@@ -11,6 +12,7 @@ export class RegisterBlueprintHandler implements ICommandHandler<RegisterBluepri
   constructor(@Inject(LEDGER) private readonly ledger: Pick<Ledger, 'writer'>) {}
 
   async execute({ definition, meta }: RegisterBlueprintCommand): Promise<RegisterBlueprintResult> {
+    assertBlueprintShape(definition);
     const r = await this.ledger.writer.execute(
       blueprintStream(definition.id),
       blueprintDecider,

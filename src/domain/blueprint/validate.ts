@@ -71,6 +71,15 @@ export function semanticProblems(bp: BlueprintDefinition): BlueprintProblem[] {
       add(['policies', 'approval', 'human_approval', 'quorum', env], 'expected human_approval.roles for a quorum above 0');
   }
 
+  // check_passed('x') / check_status('x') must name a check of this blueprint.
+  bp.policies.approval.conditions.forEach((c, i) => {
+    for (const m of c.rule.matchAll(/check_(?:passed|status)\(\s*(['"])(.*?)\1\s*\)/g)) {
+      if (!checkAt.has(m[2] ?? '')) {
+        add(['policies', 'approval', 'conditions', i, 'rule'], `expected the id of a check of this blueprint in ${m[0]} (got "${m[2]}")`);
+      }
+    }
+  });
+
   for (const p of policyProblems(bp.policies.approval)) add(['policies', 'approval', ...p.path], p.message);
   return problems;
 }

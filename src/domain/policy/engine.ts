@@ -1,4 +1,4 @@
-import { quorumFor, type ApprovalCondition, type ApprovalPolicy, type OnFail } from '../blueprint/types.js';
+import { quorumFor, SEVERITIES, severityRank, type ApprovalCondition, type ApprovalPolicy, type OnFail } from '../blueprint/types.js';
 import { contentDigest } from '../digest.js';
 import { ValidationError } from '../errors.js';
 import { activeWaivers, policyEnvironment, Recorder, RuleError } from './functions.js';
@@ -38,6 +38,11 @@ export function policyProblems(policy: ApprovalPolicy): RuleProblem[] {
       problems.push({ path: ['conditions', i, 'name'], message: `expected a unique condition name ("${c.name}" is used twice)` });
     }
     seen.add(c.name);
+    for (const m of c.rule.matchAll(/no_vulnerabilities_with_severity_at_or_above\(\s*(['"])(.*?)\1\s*\)/g)) {
+      if (severityRank(m[2] ?? '') < 0) {
+        problems.push({ path: ['conditions', i, 'rule'], message: `expected a severity among ${SEVERITIES.join(', ')} (got "${m[2]}")` });
+      }
+    }
     const checked = env.check(c.rule);
     if (!checked.valid) {
       problems.push({

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { canonicalize } from 'ledger-verify';
 import type { BlueprintDefinition } from '../../../src/domain/blueprint/types.js';
 import { ValidationError } from '../../../src/domain/errors.js';
 import { ENGINE_VERSION, evaluatePolicy, policyDigest } from '../../../src/domain/policy/engine.js';
@@ -93,6 +94,8 @@ describe('policy engine: ds-ia-crypto (seed 000 §7.1)', () => {
     const again = evaluatePolicy(structuredClone(policy), recorded);
     assert.deepEqual(again, first);
     assert.equal(first.verdict, 'REJECTED');
+    // The evaluation itself is I-JSON: it can be recorded in an event as it is.
+    assert.deepEqual(JSON.parse(canonicalize(first)), first);
   });
 
   it('the inputs digest changes with any input, the time included', () => {
