@@ -21,7 +21,7 @@ import { StartCheckCommand } from '../../src/commands/runs/start-check.command.j
 import { StartStageCommand } from '../../src/commands/runs/start-stage.command.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { CommandMetadata } from '../../src/domain/decider.js';
-import { Forbidden, ValidationError } from '../../src/domain/errors.js';
+import { Forbidden, IllegalState, NotFound, ValidationError } from '../../src/domain/errors.js';
 import type { ManagedKeyEvent } from '../../src/domain/mkey/mkey.js';
 import { nextSteps } from '../../src/domain/run/next-steps.js';
 import { pipelineRun } from '../../src/domain/run/run.js';
@@ -154,6 +154,18 @@ describe('a run through the CommandBus and the LedgerWriter (PostgreSQL)', () =>
       (e: unknown) => e instanceof ValidationError && e.code === 'INVALID_RUN_REQUEST',
     );
     assert.deepEqual(await ctx.fx.store.readStream('run-r-flow-bad'), []);
+  });
+
+  it('the decision and the outcome are read from the streams, not taken from the caller', async () => {
+    await assert.rejects(
+      exec(new CompleteRunCommand(run, meta(svc))),
+      (e: unknown) => e instanceof IllegalState && e.code === 'DECISION_PENDING',
+    );
+    await assert.rejects(
+      exec(new OpenDecisionCommand('r-flow-bad', meta(svc))),
+      (e: unknown) => e instanceof NotFound && e.code === 'RUN_NOT_FOUND',
+    );
+    assert.deepEqual(await ctx.fx.store.readStream('decision-r-flow-bad'), []);
   });
 
   it('the decision refuses the initiator, needs two approvers in production, then the run succeeds', async () => {

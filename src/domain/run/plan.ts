@@ -17,6 +17,9 @@ export const PLAN_ID_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
 /** Check types: UPPER_SNAKE, e.g. UNIT_TESTS. Unknown types are allowed (extensible workers). */
 export const CHECK_TYPE_PATTERN = /^[A-Z][A-Z0-9_]{0,63}$/;
 
+export const MAX_STAGES = 100;
+export const MAX_CHECKS_PER_STAGE = 100;
+
 /** The check types named in seed 000 (§6, §7) and 003; a plan may use others. */
 export const KNOWN_CHECK_TYPES = [
   'CODE_LINT',
@@ -131,6 +134,7 @@ export function planProblems(plan: RunPlan): FieldProblem[] {
     p.push({ path: 'stages', message: 'at least one stage' });
     return p;
   }
+  if (plan.stages.length > MAX_STAGES) p.push({ path: 'stages', message: `at most ${MAX_STAGES} stages` });
   const stageIds = new Set<string>();
   const checkIds = new Set<string>();
   plan.stages.forEach((s, i) => {
@@ -143,6 +147,8 @@ export function planProblems(plan: RunPlan): FieldProblem[] {
       p.push({ path: `${at}.checks`, message: 'an array' });
       return;
     }
+    if (s.checks.length > MAX_CHECKS_PER_STAGE)
+      p.push({ path: `${at}.checks`, message: `at most ${MAX_CHECKS_PER_STAGE} checks per stage` });
     s.checks.forEach((c, j) => {
       const cat = `${at}.checks[${j}]`;
       if (!PLAN_ID_PATTERN.test(c.id)) p.push({ path: `${cat}.id`, message: 'lowercase id [a-z][a-z0-9_-]*' });

@@ -62,8 +62,11 @@ function evolve(state: RunState, event: RunEvent): RunState {
       });
     case 'CheckStarted':
       return setCheck(event.data.checkId, { status: 'RUNNING', workerId: event.data.workerId, deadline: event.data.deadline });
-    case 'CheckResultRecorded':
-      return setCheck(event.data.checkId, { status: event.data.outcome, workerId: event.data.workerId });
+    case 'CheckResultRecorded': {
+      const { outcome, metrics, findings, evidence, tool } = event.data;
+      const report = { outcome, metrics, findings, evidence, ...(tool !== undefined ? { tool } : {}) };
+      return setCheck(event.data.checkId, { status: outcome, workerId: event.data.workerId, report });
+    }
     case 'CheckErrored':
       return event.data.final ? setCheck(event.data.checkId, { status: 'ERROR' }) : state;
     case 'CheckTimedOut':

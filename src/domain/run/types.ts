@@ -207,6 +207,8 @@ export interface CheckState {
   readonly attempt: number;
   readonly workerId?: string;
   readonly deadline?: string;
+  /** The recorded result, once there is one. */
+  readonly report?: CheckReport;
 }
 
 export interface RunState {

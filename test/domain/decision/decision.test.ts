@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runDecision } from '../../../src/domain/decision/decision.js';
 import type { DecisionCommand, DecisionEvent } from '../../../src/domain/decision/types.js';
+import type { ApprovalRequirements } from '../../../src/domain/run/plan.js';
 import { specFor } from '../../support/given-when-then.js';
 import { D, INITIATOR, T0, T1, T2, plan } from '../run/fixtures.js';
 
@@ -17,14 +18,14 @@ const open = (environment = 'production'): DecisionCommand => ({
   approval: plan.approval,
   blueprintDigest: D('b'),
 });
-const opened = (environment = 'production', quorum = 2): DecisionEvent => ({
+const opened = (environment = 'production', quorum = 2, approval: ApprovalRequirements = plan.approval): DecisionEvent => ({
   type: 'DecisionOpened',
   data: {
     runId: 'r1',
     projectId: 'p1',
     environment,
     initiator: INITIATOR,
-    approval: plan.approval,
+    approval,
     quorum,
     blueprintDigest: D('b'),
     at: T0,
@@ -119,7 +120,7 @@ describe('Decision: opening and policy', () => {
 
   it('given a dev environment without human quorum, when the policy approves, then the decision is APPROVED at once', () => {
     const devPlan = { ...plan.approval, defaultQuorum: 0 };
-    const o = { ...opened('dev', 0), data: { ...(opened('dev', 0).data as object), approval: devPlan } } as DecisionEvent;
+    const o = opened('dev', 0, devPlan);
     spec([o])
       .when(evaluate('APPROVED'))
       .then([
@@ -159,6 +160,40 @@ describe('Decision: approvals and separation of duties', () => {
       .when(approve('usr:a'))
       .thenFails('ALREADY_APPROVED'));
 
+  it('given one approval, when the same person approves under another role, then ALREADY_APPROVED', () => {
+    const raci = { requiredRoles: ['responsible', 'accountable'], quorumByEnvironment: {}, defaultQuorum: 1 };
+    const o = opened('staging', 1, raci);
+    spec([o, approved('usr:a', 'responsible')])
+      .when(approve('usr:a', 'accountable'))
+      .thenFails('ALREADY_APPROVED');
+  });
+
+  it('given RACI roles and a quorum of 1, when only the responsible approves, then the accountable is still missing', () => {
+    const raci = { requiredRoles: ['responsible', 'accountable'], quorumByEnvironment: {}, defaultQuorum: 1 };
+    const o = opened('staging', 1, raci);
+    spec([o, evaluated('APPROVED')])
+      .when(approve('usr:a', 'responsible'))
+      .then([approved('usr:a', 'responsible')]);
+    const state = [o, evaluated('APPROVED'), approved('usr:a', 'responsible')].reduce(runDecision.evolve, runDecision.initialState);
+    assert.deepEqual(reasonsOf(runDecision.decide({ type: 'CloseDecision', at: T2, actor: 'svc:o' }, state)), [
+      'no approval by role accountable',
+    ]);
+    spec([o, evaluated('APPROVED'), approved('usr:a', 'responsible')])
+      .when(approve('usr:b', 'accountable', T2))
+      .then([
+        approved('usr:b', 'accountable', T2),
+        {
+          type: 'DecisionApproved',
+          data: { runId: 'r1', reasons: [`policy APPROVED (${D('c')})`, 'approved by usr:a (responsible), usr:b (accountable)'], at: T2 },
+        },
+      ]);
+  });
+
+  it('given an open decision, when an approval comment is too long, then INVALID_COMMENT', () =>
+    spec([opened()])
+      .when({ ...approve('usr:a'), comment: 'x'.repeat(2001) } as DecisionCommand)
+      .thenFails('INVALID_COMMENT'));
+
   it('given a policy approval and one approver of two, when a second person approves, then APPROVED with its reasons', () =>
     spec([opened(), evaluated('APPROVED'), approved('usr:a')])
       .when(approve('usr:b', 'release-manager', T2))
@@ -188,10 +223,7 @@ describe('Decision: approvals and separation of duties', () => {
       .then([{ type: 'DecisionRejected', data: { runId: 'r1', reasons: [`the policy (${D('c')}) rejected the run`], at: T2 } }]));
 
   it('given NEEDS_APPROVAL in an environment without quorum, when closed unapproved, then one approval is still needed', () => {
-    const o = {
-      ...opened('dev', 0),
-      data: { ...(opened('dev', 0).data as object), approval: { ...plan.approval, defaultQuorum: 0 } },
-    } as DecisionEvent;
+    const o = opened('dev', 0, { ...plan.approval, defaultQuorum: 0 });
     const events = runDecision.decide(
       { type: 'CloseDecision', at: T2, actor: 'svc:o' },
       [o, evaluated('NEEDS_APPROVAL')].reduce(runDecision.evolve, runDecision.initialState),
@@ -219,6 +251,11 @@ describe('Decision: veto', () => {
         { type: 'DecisionVetoed', data: { by: 'usr:sec', role: 'release-manager', reason: 'CVE-2026-1 unpatched', at: T2 } },
         { type: 'DecisionRejected', data: { runId: 'r1', reasons: ['vetoed by usr:sec (release-manager): CVE-2026-1 unpatched'], at: T2 } },
       ]));
+
+  it('given an open decision, when a veto has no reason, then INVALID_REASON', () =>
+    spec([opened()])
+      .when({ type: 'VetoDecision', at: T2, actor: 'usr:sec', role: 'release-manager', reason: '' })
+      .thenFails('INVALID_REASON'));
 
   it('given an open decision, when a role outside the plan vetoes, then ROLE_NOT_ALLOWED', () =>
     spec([opened()]).when({ type: 'VetoDecision', at: T2, actor: 'usr:x', role: 'guest', reason: 'no' }).thenFails('ROLE_NOT_ALLOWED'));
@@ -269,6 +306,9 @@ describe('Decision: waivers', () => {
     spec([opened(), waived, { type: 'WaiverRevoked', data: { waiverId: 'w1', by: 'usr:l', reason: 'r', at: T2 } }])
       .when({ type: 'RevokeWaiver', at: T2, actor: 'usr:l', waiverId: 'w1', reason: 'again' })
       .thenFails('WAIVER_NOT_ACTIVE'));
+
+  it('given an open decision, when an unknown waiver is expired, then UNKNOWN_WAIVER', () =>
+    spec([opened()]).when({ type: 'ExpireWaiver', at: T2, actor: 'svc:o', waiverId: 'w9' }).thenFails('UNKNOWN_WAIVER'));
 
   it('given a waiver, when expired before its time, then WAIVER_NOT_EXPIRED', () =>
     spec([opened(), waived]).when({ type: 'ExpireWaiver', at: T2, actor: 'svc:o', waiverId: 'w1' }).thenFails('WAIVER_NOT_EXPIRED'));

@@ -140,6 +140,22 @@ describe('ManagedKey', () => {
 
   it('given nothing, when rotated, then UNKNOWN_MANAGED_KEY', () => spec([]).when(rotate()).thenFails('UNKNOWN_MANAGED_KEY'));
 
+  it('given a key, when rotated without a reason, then INVALID_REASON', () =>
+    spec([registered])
+      .when(rotate({ reason: '' }))
+      .thenFails('INVALID_REASON'));
+
+  it('given nothing, when retired, then UNKNOWN_MANAGED_KEY', () =>
+    spec([]).when({ type: 'RetireKey', at: T1, actor: 'usr:sec-1', reason: 'x' }).thenFails('UNKNOWN_MANAGED_KEY'));
+
+  it('given a key, when retired by an e-mail address, then INVALID_ACTOR', () =>
+    spec([registered]).when({ type: 'RetireKey', at: T1, actor: 'ana@example.org', reason: 'x' }).thenFails('INVALID_ACTOR'));
+
+  it('given a key, when rotated to ECDSA for an encryption key, then ALGORITHM_PURPOSE_MISMATCH', () =>
+    spec([registered])
+      .when(rotate({ algorithm: 'ECDSA', sizeBits: 256, curve: 'P-256' }))
+      .thenFails('ALGORITHM_PURPOSE_MISMATCH'));
+
   it('given a key, when retired, then ManagedKeyRetired', () =>
     spec([registered]).when({ type: 'RetireKey', at: T1, actor: 'usr:sec-1', reason: 'service decommissioned' }).then([retired]));
 

@@ -246,6 +246,16 @@ describe('PipelineRun: checks', () => {
         { type: 'StageFailed', data: { stageId: 'build', failedChecks: ['unit_tests'], at: T1 } },
       ]));
 
+  it('given build running, when an error report has no message, then INVALID_CHECK_ERROR', () =>
+    spec(buildStarted)
+      .when({ ...error(1), error: '' })
+      .thenFails('INVALID_CHECK_ERROR'));
+
+  it('given build running, when the worker id is a host name, then INVALID_WORKER_ID', () =>
+    spec(buildStarted)
+      .when(result('unit_tests', pass, 1, 'build-host-7.example.org'))
+      .thenFails('INVALID_WORKER_ID'));
+
   it('given a check before its deadline, when it is timed out, then CHECK_NOT_OVERDUE', () =>
     spec(buildStarted)
       .when({ type: 'TimeOutCheck', checkId: 'code_lint', attempt: 1, at: '2026-03-01T10:00:59.999Z', actor: 'svc:o' })
@@ -334,6 +344,11 @@ describe('PipelineRun: conditions, decision and end', () => {
     spec(functionalPassed)
       .when({ type: 'CompleteRun', outcome: 'APPROVED', reasons: [], ...sys })
       .thenFails('RUN_NOT_AWAITING_DECISION'));
+
+  it('given the run awaits its decision, when completed with an unknown outcome, then INVALID_OUTCOME', () =>
+    spec(awaiting)
+      .when({ type: 'CompleteRun', outcome: 'MAYBE' as 'APPROVED', reasons: [], ...sys })
+      .thenFails('INVALID_OUTCOME'));
 
   it('given the run awaits its decision, when approved, then RunSucceeded', () =>
     spec(awaiting)
