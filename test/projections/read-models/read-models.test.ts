@@ -46,7 +46,7 @@ describe('read models (projects, blueprints, runs, decisions, keys, evidence, mo
     try {
       await writeScenario(fx, 'a');
       const head = await fx.store.headPosition();
-      await waitFor(async () => (await live.status()).every((s) => s.position === head), 'live read models to reach the head');
+      await waitFor(async () => (await live.status()).every((s) => s.position === head), 'live read models to reach the head', 120_000);
     } finally {
       await live.stop();
     }
