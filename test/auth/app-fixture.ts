@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
+import { ApiModule } from '../../src/app/api.module.js';
 import { AppModule } from '../../src/app/app.module.js';
 import type { AuthConfig } from '../../src/auth/auth-config.js';
 import { ApiKeyStore } from '../../src/auth/api-keys.js';
@@ -43,9 +44,12 @@ export async function startTestApp(
     keystore: undefined,
     close: async () => undefined,
   } as unknown as Ledger;
-  const app = await NestFactory.create(AppModule.forLedger(ledger, config, { issuers: auth.issuers, localIssuer: true }), {
-    logger: false,
-  });
+  const app = await NestFactory.create(
+    AppModule.forLedger(ledger, config, ApiModule.forRoot(ledger, config, { issuers: auth.issuers, localIssuer: true })),
+    {
+      logger: false,
+    },
+  );
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const issuer = (await LocalIssuer.open(dataDir, { create: true }))!;

@@ -13,7 +13,9 @@ const HELP = `Usage: qledger serve [options]
 
 Runs the ledger service over HTTP (PORT, default 4000; QLEDGER_HOST, default 127.0.0.1) on the
 embedded PostgreSQL, or on QLEDGER_PG_URL when set. Creates the genesis key on first start and
-prints the trust root. Probes: GET /health/live, GET /health/ready.
+prints the trust root. Probes: GET /health/live, GET /health/ready (no credentials).
+API: /graphql (queries, and subscriptions over graphql-ws), GET /metrics, GET /auth/whoami, with
+"Authorization: Bearer <token or API key>" (qledger token, qledger apikeys, or QLEDGER_OIDC_ISSUERS).
 
 Options:
   --port N                listen on port N (overrides PORT)
@@ -41,7 +43,10 @@ export async function serveCommand(argv: readonly string[], io: Output): Promise
     if (ledger.insecureKeys) io.err(DEV_KEYS_WARNING);
     const { trustRoot } = await ledger.keyRing.ensureGenesis((kid) => config.origin ?? defaultOrigin(kid), operatorMetadata());
     await ledger.keyRing.current(); // fail now, not on the first write, if the key cannot be loaded
-    app = await NestFactory.create(AppModule.forLedger(ledger, config, auth), { logger: ['error', 'warn'] });
+    const { ApiModule } = await import('../../app/api.module.js'); // loaded by serve only: other commands start faster
+    app = await NestFactory.create(AppModule.forLedger(ledger, config, ApiModule.forRoot(ledger, config, auth)), {
+      logger: ['error', 'warn'],
+    });
     await app.listen(port, config.host);
     const address = app.getHttpServer().address() as AddressInfo;
     io.out(`origin: ${ledger.keyRing.origin}`);
