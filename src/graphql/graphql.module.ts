@@ -15,9 +15,10 @@ import { AuditTrailResolver } from './resolvers/audit-trail.resolver.js';
 import { LedgerEventsResolver } from './resolvers/ledger-events.resolver.js';
 import { ProjectionsResolver } from './resolvers/projections.resolver.js';
 import { SigningKeysResolver } from './resolvers/signing-keys.resolver.js';
+import { READ_MODEL_RESOLVERS } from './resolvers/read-model.resolvers.js';
 
 /** Every resolver of the API (the committed schema is generated from these). */
-export const RESOLVERS = [AuditTrailResolver, SigningKeysResolver, ProjectionsResolver, LedgerEventsResolver];
+export const RESOLVERS = [AuditTrailResolver, SigningKeysResolver, ProjectionsResolver, LedgerEventsResolver, ...READ_MODEL_RESOLVERS];
 
 type WsExtra = { principal?: Principal };
 

@@ -1,13 +1,19 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type pg from 'pg';
+import pg from 'pg';
 import type { EventStore } from '../eventstore/port.js';
 import { ProjectionService } from './projection-service.js';
 import { PROJECTIONS as ALL } from './registry.js';
 import { PROJECTIONS } from './tokens.js';
 
+const OWN_POOLS = new WeakMap<ProjectionService, pg.Pool>();
+
 /** Builds, migrates and starts the projection runners of the service. */
 export async function startProjections(pool: pg.Pool, store: EventStore, log: (line: string) => void): Promise<ProjectionService> {
-  const service = new ProjectionService(pool, store, ALL, { log });
+  // Every runner holds one connection for its lease while it follows the log: the runners get a
+  // pool of their own, sized for them, so they can neither starve the service's pool nor be starved.
+  const own = new pg.Pool({ ...(pool as unknown as { options: pg.PoolConfig }).options, max: ALL.length + 2 });
+  const service = new ProjectionService(own, store, ALL, { log });
+  OWN_POOLS.set(service, own);
   await service.migrate();
   service.start();
   return service;
@@ -20,5 +26,6 @@ export class ProjectionsHost implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.projections.stop();
+    await OWN_POOLS.get(this.projections)?.end();
   }
 }

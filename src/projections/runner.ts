@@ -22,6 +22,12 @@ export interface RunnerState {
   readonly lastError: string | undefined;
 }
 
+/**
+ * The lease's advisory lock key: the projection in this schema. Advisory locks are per database,
+ * and two ledgers in two schemas of one database (tests, staging) must not block each other.
+ */
+const LEASE_KEY = `hashtext(current_schema() || '/' || $1)`;
+
 /** Migrations of the checkpoint table and of every projection's tables. */
 export async function migrateProjections(pool: pg.Pool, projections: readonly Projection[]): Promise<void> {
   await migrate(pool, 'projections', CHECKPOINT_MIGRATIONS);
@@ -83,7 +89,7 @@ export class ProjectionRunner {
         const abort = new AbortController();
         return await this.follow(client, abort, head);
       } finally {
-        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [this.lockKey()]);
+        await client.query(`SELECT pg_advisory_unlock(${LEASE_KEY})`, [this.lockKey()]);
       }
     } finally {
       client.release();
@@ -121,7 +127,7 @@ export class ProjectionRunner {
       } finally {
         this.stateValue = { ...this.stateValue, leader: false };
         if (client) {
-          await client.query('SELECT pg_advisory_unlock(hashtext($1))', [this.lockKey()]).catch(() => undefined);
+          await client.query(`SELECT pg_advisory_unlock(${LEASE_KEY})`, [this.lockKey()]).catch(() => undefined);
           client.release();
         }
       }
@@ -192,7 +198,7 @@ export class ProjectionRunner {
   }
 
   private async tryLease(client: pg.PoolClient): Promise<boolean> {
-    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [this.lockKey()]);
+    const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${LEASE_KEY}) AS ok`, [this.lockKey()]);
     return rows[0]?.ok === true;
   }
 

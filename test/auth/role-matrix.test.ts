@@ -22,6 +22,21 @@ const GRAPHQL: Record<string, { access: Access; operation: string }> = {
   'Query.auditTrail': { access: READERS, operation: '{ auditTrail(first: 1) { items { position } } }' },
   'Query.signingKeys': { access: READERS, operation: '{ signingKeys { kid } }' },
   'Query.projections': { access: ['admin', 'operator', 'auditor'], operation: '{ projections { name lag } }' },
+  // Read models (issue 4): auditor queries.
+  'Query.projects': { access: READERS, operation: '{ projects { id } }' },
+  'Query.runs': { access: READERS, operation: '{ runs(first: 1) { items { id } } }' },
+  'Query.run': { access: READERS, operation: '{ run(id: "r-none") { id } }' },
+  'Query.decision': { access: READERS, operation: '{ decision(runId: "r-none") { runId } }' },
+  'Query.decisions': { access: READERS, operation: '{ decisions(first: 1) { runId } }' },
+  'Query.lineage': { access: READERS, operation: '{ lineage(node: "run:r-none", depth: 1) { truncated } }' },
+  'Query.impactAnalysis': { access: READERS, operation: '{ impactAnalysis(node: "run:r-none") { severity } }' },
+  'Query.evidence': { access: READERS, operation: `{ evidence(sha256: "${'0'.repeat(64)}") { bytes } }` },
+  'Query.modelVersions': { access: READERS, operation: '{ modelVersions { digest } }' },
+  'Query.isModelApproved': {
+    access: READERS,
+    operation: `{ isModelApproved(model: "m", digest: "sha256:${'0'.repeat(64)}", stage: "production") { approved } }`,
+  },
+  'Query.batchManifests': { access: READERS, operation: '{ batchManifests(first: 1) { jobId } }' },
   'Subscription.ledgerEvents': {
     access: ['admin', 'operator', 'auditor'],
     operation: 'subscription { ledgerEvents(fromPosition: 0) { position } }',

@@ -32,7 +32,8 @@ export async function freshDatabase(baseUrl: string = embeddedUrl()): Promise<Te
   const u = new URL(baseUrl);
   u.searchParams.set('options', `-c search_path=${schema}`);
   const url = u.toString();
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Room for a ProjectionService of every projection (each runner holds a connection for its lease) next to the test.
+  const pool = new pg.Pool({ connectionString: url, max: 30 });
   pool.on('error', () => undefined);
   return {
     url,

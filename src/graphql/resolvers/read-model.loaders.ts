@@ -1,0 +1,98 @@
+import DataLoader from 'dataloader';
+import type pg from 'pg';
+import type { Principal } from '../../auth/principal.js';
+import {
+  approvalsOfRuns,
+  decisionsByRun,
+  waiversOfRuns,
+  type ApprovalRow,
+  type DecisionRow,
+  type WaiverRow,
+} from '../../projections/decisions/decisions.queries.js';
+import { evidenceBySha, type EvidenceRow } from '../../projections/evidence/evidence.queries.js';
+import {
+  checksOfRuns,
+  evidenceReferences,
+  stagesOfRuns,
+  type CheckRow,
+  type EvidenceRefRow,
+  type StageRow,
+} from '../../projections/runs/runs.queries.js';
+
+/**
+ * Per-operation batch loaders of the read models: every run, decision or digest asked for while
+ * resolving one operation is fetched in one query per kind, so a page of runs with their stages,
+ * checks and decisions costs a fixed number of queries whatever its size.
+ */
+export interface ReadModelLoaders {
+  readonly stages: DataLoader<string, StageRow[]>;
+  readonly checks: DataLoader<string, CheckRow[]>;
+  readonly decision: DataLoader<string, DecisionRow | null>;
+  readonly approvals: DataLoader<string, ApprovalRow[]>;
+  readonly waivers: DataLoader<string, WaiverRow[]>;
+  readonly evidence: DataLoader<string, EvidenceRow | null>;
+  readonly evidenceRefs: DataLoader<string, EvidenceRefRow[]>;
+}
+
+function many<V>(fetch: (keys: readonly string[]) => Promise<Map<string, V>>, missing: () => V): DataLoader<string, V> {
+  return new DataLoader(async (keys) => {
+    const found = await fetch(keys);
+    return keys.map((k) => found.get(k) ?? missing());
+  });
+}
+
+function create(pool: pg.Pool): ReadModelLoaders {
+  return {
+    stages: many(
+      (k) => stagesOfRuns(pool, k),
+      () => [],
+    ),
+    checks: many(
+      (k) => checksOfRuns(pool, k),
+      () => [],
+    ),
+    decision: many<DecisionRow | null>(
+      (k) => decisionsByRun(pool, k),
+      () => null,
+    ),
+    approvals: many(
+      (k) => approvalsOfRuns(pool, k),
+      () => [],
+    ),
+    waivers: many(
+      (k) => waiversOfRuns(pool, k),
+      () => [],
+    ),
+    evidence: many<EvidenceRow | null>(
+      (k) => evidenceBySha(pool, k),
+      () => null,
+    ),
+    evidenceRefs: many(
+      (k) => evidenceReferences(pool, k),
+      () => [],
+    ),
+  };
+}
+
+const perContext = new WeakMap<object, ReadModelLoaders>();
+
+/** The loaders of this operation's context (created on first use; the context object lives as long as the operation). */
+export function readModelLoaders(ctx: object, pool: pg.Pool): ReadModelLoaders {
+  let loaders = perContext.get(ctx);
+  if (!loaders) {
+    loaders = create(pool);
+    perContext.set(ctx, loaders);
+  }
+  return loaders;
+}
+
+/** null: every project; otherwise the projects the principal may read. */
+export function scopeOf(principal: Principal): readonly string[] | null {
+  return principal.projects === '*' ? null : principal.projects;
+}
+
+export function inScope(principal: Principal, projectId: string | null): boolean {
+  return principal.projects === '*' || projectId === null || principal.projects.includes(projectId);
+}
+
+export const READERS = ['admin', 'operator', 'auditor', 'approver'] as const;

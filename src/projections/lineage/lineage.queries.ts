@@ -1,0 +1,72 @@
+import type pg from 'pg';
+
+export type LineageDirection = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
+
+export interface LineageNodeRow {
+  readonly id: string;
+  readonly kind: string;
+  readonly label: string;
+  readonly projectId: string | null;
+  readonly attrs: Record<string, unknown>;
+  /** Hops from the start node (0 for the start node itself). */
+  readonly depth: number;
+}
+
+export interface LineageEdgeRow {
+  readonly up: string;
+  readonly down: string;
+  readonly kind: string;
+}
+
+export interface LineageResult {
+  readonly root: LineageNodeRow | undefined;
+  readonly nodes: LineageNodeRow[];
+  readonly edges: LineageEdgeRow[];
+  /** True when more nodes were reachable than `maxNodes`. */
+  readonly truncated: boolean;
+}
+
+/**
+ * A node a principal scoped to projects `$3` may see: one of its projects, or a node of no project
+ * (dataset, model, commit, blueprint); a run or decision whose project is unknown is hidden.
+ */
+const VISIBLE = `($3::text[] IS NULL OR n.project_id = ANY($3) OR (n.project_id IS NULL AND n.kind NOT IN ('RUN', 'DECISION')))`;
+
+/**
+ * One recursive CTE per direction, capped at `depth` hops. UNION on (id, depth) keeps each level
+ * a set, so a dense graph costs nodes x depth, never paths. Nodes of runs and decisions outside
+ * `projects` (null: every project) are neither returned nor walked through.
+ */
+function walk(direction: 'UPSTREAM' | 'DOWNSTREAM'): string {
+  const [from, to] = direction === 'DOWNSTREAM' ? ['up', 'down'] : ['down', 'up'];
+  return `SELECT e.${to} AS id, w.depth + 1 AS depth
+      FROM w_${direction} w JOIN ql_lineage_edges e ON e.${from} = w.id
+      JOIN ql_lineage_nodes n ON n.id = e.${to}
+      WHERE w.depth < $2 AND ${VISIBLE}`;
+}
+
+export async function queryLineage(
+  pool: pg.Pool,
+  q: { node: string; direction: LineageDirection; depth: number; projects: readonly string[] | null; maxNodes: number },
+): Promise<LineageResult> {
+  const dirs: Array<'UPSTREAM' | 'DOWNSTREAM'> = q.direction === 'BOTH' ? ['UPSTREAM', 'DOWNSTREAM'] : [q.direction];
+  const ctes = dirs.map((d) => `w_${d}(id, depth) AS (SELECT $1::text, 0 UNION ${walk(d)})`);
+  const union = dirs.map((d) => `SELECT id, depth FROM w_${d}`).join(' UNION ALL ');
+  const { rows } = await pool.query<LineageNodeRow & { total: string }>(
+    `WITH RECURSIVE ${ctes.join(', ')},
+       reached AS (SELECT id, min(depth) AS depth FROM (${union}) u GROUP BY id)
+     SELECT n.id, n.kind, n.label, n.project_id AS "projectId", n.attrs, r.depth, count(*) OVER () AS total
+     FROM reached r JOIN ql_lineage_nodes n ON n.id = r.id
+     WHERE ${VISIBLE}
+     ORDER BY r.depth, n.id LIMIT $4`,
+    [q.node, q.depth, q.projects, q.maxNodes],
+  );
+  const nodes = rows.map(({ total: _total, ...n }) => n);
+  const truncated = rows.length > 0 && Number(rows[0]!.total) > rows.length;
+  const ids = nodes.map((n) => n.id);
+  const { rows: edges } = await pool.query<LineageEdgeRow>(
+    `SELECT up, down, kind FROM ql_lineage_edges WHERE up = ANY($1::text[]) AND down = ANY($1::text[]) ORDER BY up, down, kind`,
+    [ids],
+  );
+  return { root: nodes.find((n) => n.depth === 0), nodes, edges, truncated };
+}

@@ -1,0 +1,49 @@
+import type pg from 'pg';
+import type { ProjectedEvent } from '../projection.js';
+
+/** The id part of a stream name `<category>-<id>`. */
+export function streamId(stream: string): string {
+  const dash = stream.indexOf('-');
+  return dash < 0 ? stream : stream.slice(dash + 1);
+}
+
+/** The events of one stream category, typed by the caller's event union (payloads are already validated by the domain). */
+export function eventsOf<E extends { type: string; data: unknown }>(
+  events: readonly ProjectedEvent[],
+  category: string,
+): Array<{ readonly event: E; readonly id: string; readonly e: ProjectedEvent }> {
+  const prefix = `${category}-`;
+  const out: Array<{ readonly event: E; readonly id: string; readonly e: ProjectedEvent }> = [];
+  for (const e of events) {
+    if (!e.recorded.stream.startsWith(prefix)) continue;
+    out.push({ event: { type: e.envelope.type, data: e.envelope.data } as E, id: e.recorded.stream.slice(prefix.length), e });
+  }
+  return out;
+}
+
+/**
+ * Inserts many rows in one statement: `INSERT ... SELECT * FROM unnest($1::t1[], $2::t2[], ...)`.
+ * `columns` are `name type` pairs, e.g. `['up text', 'position bigint']`; `tail` is the ON CONFLICT clause.
+ */
+export async function insertMany(
+  tx: pg.PoolClient,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  tail: string,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const names = columns.map((c) => c.split(' ')[0]!);
+  const types = columns.map((c) => c.split(' ').slice(1).join(' '));
+  const params = columns.map((_, i) => rows.map((r) => r[i] ?? null));
+  await tx.query(
+    `INSERT INTO ${table} (${names.join(', ')}) SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) ${tail}`,
+    params,
+  );
+}
+
+/** JSON text for a jsonb parameter. */
+export const jsonb = (v: unknown): string => JSON.stringify(v ?? null);
+
+/** `sha256:<hex>` or `<hex>` to the bare hex form the evidence streams use. */
+export const bareSha256 = (digest: string): string => (digest.startsWith('sha256:') ? digest.slice(7) : digest);
