@@ -206,16 +206,28 @@ async function verifyCeiling(threads: number, ms = 2000): Promise<{ total: numbe
   return { total: rates.reduce((a, b) => a + b, 0), perThread: rates };
 }
 
-/** Runs the bin; returns wall seconds, exit status and peak RSS (KiB) via GNU time when available. */
+/** CPU microseconds of one raw node:crypto Ed25519 verification on this thread (load-independent, unlike wall time). */
+function verifyCpuMicros(n = 3000): number {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const msg = Buffer.alloc(53, 7);
+  const sig = sign(null, msg, privateKey);
+  for (let i = 0; i < 200; i++) verify(null, msg, publicKey, sig);
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) verify(null, msg, publicKey, sig);
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / n;
+}
+
+/** Runs the bin; returns wall seconds, exit status, CPU seconds and peak RSS (KiB) via GNU time when available. */
 function runBin(
   bin: string,
   dir: string,
   trustRoot: string,
-): Promise<{ seconds: number; status: number | null; maxRssKiB: number | null; out: string }> {
+): Promise<{ seconds: number; status: number | null; maxRssKiB: number | null; cpuSeconds: number | null; out: string }> {
   const gnuTime = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
   const args = [bin, dir, '--trust-root', trustRoot, '--json'];
   const cmd = gnuTime ? '/usr/bin/time' : process.execPath;
-  const argv = gnuTime ? ['-f', 'MAXRSS %M', process.execPath, ...args] : args;
+  const argv = gnuTime ? ['-f', 'MAXRSS %M CPU %U %S', process.execPath, ...args] : args;
   const t0 = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -226,8 +238,8 @@ function runBin(
     child.on('error', reject);
     child.on('close', (status) => {
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      const m = /MAXRSS (\d+)/.exec(err);
-      resolve({ seconds, status, maxRssKiB: m ? Number(m[1]) : null, out });
+      const m = /MAXRSS (\d+) CPU ([\d.]+) ([\d.]+)/.exec(err);
+      resolve({ seconds, status, maxRssKiB: m ? Number(m[1]) : null, cpuSeconds: m ? Number(m[2]) + Number(m[3]) : null, out });
     });
   });
 }
@@ -247,7 +259,9 @@ async function main(): Promise<void> {
   const ceilings: number[] = [];
   const singles: number[] = [];
   const rss: number[] = [];
+  const cpuRatios: number[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
+    const rawCpu = verifyCpuMicros();
     const ceiling = await verifyCeiling(cores);
     const single = (await verifyCeiling(1, 1000)).total;
     const r = await runBin(bin, dir, trustRoot);
@@ -259,9 +273,13 @@ async function main(): Promise<void> {
     ceilings.push(ceiling.total);
     singles.push(single);
     if (r.maxRssKiB !== null) rss.push(r.maxRssKiB / 1024);
+    // CPU efficiency: CPU the raw verifications alone would take / CPU the bin took (all threads).
+    const cpuRatio = r.cpuSeconds ? (EVENTS * rawCpu) / 1e6 / r.cpuSeconds : NaN;
+    cpuRatios.push(cpuRatio);
     log(
       `round ${round}: ${fmt(rate)} events/s verified in ${r.seconds.toFixed(1)} s; ceiling ${fmt(ceiling.total)} verifications/s on ${cores} cores ` +
-        `(${fmt(single)}/s on one); ratio ${((100 * rate) / ceiling.total).toFixed(1)} %; peak RSS ${r.maxRssKiB === null ? 'n/a' : `${(r.maxRssKiB / 1024).toFixed(0)} MB`}`,
+        `(${fmt(single)}/s on one); ratio ${((100 * rate) / ceiling.total).toFixed(1)} %; CPU ${r.cpuSeconds?.toFixed(1) ?? 'n/a'} s ` +
+        `(${((1e6 * (r.cpuSeconds ?? NaN)) / EVENTS).toFixed(0)} us/event vs ${rawCpu.toFixed(0)} us per raw verify: CPU ratio ${(100 * cpuRatio).toFixed(1)} %); peak RSS ${r.maxRssKiB === null ? 'n/a' : `${(r.maxRssKiB / 1024).toFixed(0)} MB`}`,
     );
   }
   const rate = median(rates);
@@ -270,7 +288,8 @@ async function main(): Promise<void> {
     `bench:verify  ${fmt(EVENTS)} events, ${cores} cores, median of ${ROUNDS} rounds`,
     `  verified           ${fmt(rate)} events/s (ledger-verify bin on the export directory)`,
     `  raw Ed25519 verify ${fmt(ceiling)} verifications/s on ${cores} cores at once (${fmt(median(singles))}/s on one core x ${cores} = ${fmt(median(singles) * cores)})`,
-    `  ratio              ${((100 * rate) / ceiling).toFixed(1)} % of the ceiling (target >= 75 %)`,
+    `  ratio              ${((100 * rate) / ceiling).toFixed(1)} % of the ceiling (target >= 75 %; wall-clock, only meaningful on an idle machine)`,
+    `  CPU ratio          ${(100 * median(cpuRatios)).toFixed(1)} % (raw verify CPU x events / CPU the bin used on all threads; load-independent)`,
     `  peak RSS           ${rss.length ? `${Math.max(...rss).toFixed(0)} MB (max over rounds; target <= 256 MB)` : 'n/a (no GNU time)'}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
