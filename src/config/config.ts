@@ -18,6 +18,8 @@ export interface Config {
   readonly keyPassphrase: string | undefined;
   readonly devInsecureKeys: boolean;
   readonly maxEventBytes: number;
+  /** How often the process manager looks for checks that never reported. */
+  readonly processSweepMs: number;
   /** Largest evidence blob accepted by `PUT /evidence/{sha256}`. */
   readonly evidenceMaxBytes: number;
   readonly logLevel: LogLevel;
@@ -57,6 +59,7 @@ const KNOWN = [
   'QLEDGER_DEV_INSECURE_KEYS',
   'QLEDGER_MAX_EVENT_BYTES',
   'QLEDGER_EVIDENCE_MAX_BYTES',
+  'QLEDGER_PROCESS_SWEEP_MS',
   'QLEDGER_LOG_LEVEL',
   'QLEDGER_CHECKPOINT_EVERY_EVENTS',
   'QLEDGER_CHECKPOINT_INTERVAL_MS',
@@ -114,6 +117,7 @@ export function loadConfig(env: Source = process.env, overrides: Partial<Config>
     keyPassphrase,
     devInsecureKeys: bool(src, 'QLEDGER_DEV_INSECURE_KEYS', false),
     maxEventBytes: int(src, 'QLEDGER_MAX_EVENT_BYTES', 1024 * 1024, 1024, 16 * 1024 * 1024),
+    processSweepMs: int(src, 'QLEDGER_PROCESS_SWEEP_MS', 5000, 100, 3_600_000),
     evidenceMaxBytes: int(src, 'QLEDGER_EVIDENCE_MAX_BYTES', 256 * 1024 * 1024, 1, 64 * 1024 * 1024 * 1024),
     logLevel: oneOf(src, 'QLEDGER_LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
     checkpointEveryEvents: int(src, 'QLEDGER_CHECKPOINT_EVERY_EVENTS', 1000, 1, 10_000_000),

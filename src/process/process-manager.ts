@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Ledger } from '../ledger/open-ledger.js';
 import { react, sweep, type ReactionContext } from './reactions.js';
 import { ProcessStore } from './process-store.js';
+import { sleep } from '../util/sleep.js';
 
 export interface ProcessManagerOptions {
   /** Dispatches commands through the application's CommandBus. */
@@ -126,7 +127,7 @@ export class ProcessManager {
         return;
       }
       client.release();
-      await sleep(2000, this.abort.signal).catch(() => undefined);
+      await sleep(2000, this.abort.signal);
     }
   }
 
@@ -141,18 +142,4 @@ export class ProcessManager {
       this.sweeping = false;
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(new Error('aborted'));
-      },
-      { once: true },
-    );
-  });
 }

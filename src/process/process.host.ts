@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { LEDGER } from '../app/tokens.js';
+import { CONFIG, LEDGER } from '../app/tokens.js';
+import type { Config } from '../config/config.js';
 import type { Ledger } from '../ledger/open-ledger.js';
 import { ProcessManager } from './process-manager.js';
 
@@ -14,11 +15,11 @@ export class ProcessHost implements OnApplicationShutdown {
   readonly manager: ProcessManager;
   private started = false;
 
-  constructor(@Inject(LEDGER) ledger: Ledger, commands: CommandBus) {
+  constructor(@Inject(LEDGER) ledger: Ledger, @Inject(CONFIG) config: Config, commands: CommandBus) {
     this.manager = new ProcessManager(ledger, {
       execute: (c) => commands.execute(c as never),
       log: (l) => process.stderr.write(`qledger: ${l}\n`),
-      sweepIntervalMs: Number(process.env['QLEDGER_PROCESS_SWEEP_MS'] ?? 5000) || 5000,
+      sweepIntervalMs: config.processSweepMs,
     });
   }
 

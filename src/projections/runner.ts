@@ -6,6 +6,7 @@ import { migrate } from '../pg/migrate.js';
 import { batches } from './batches.js';
 import { CHECKPOINT_MIGRATIONS, readCheckpoint, writeCheckpoint } from './checkpoints.js';
 import type { Projection, ProjectedEvent } from './projection.js';
+import { sleep } from '../util/sleep.js';
 
 export interface RunnerOptions {
   readonly batchSize?: number;
@@ -209,17 +210,4 @@ export class ProjectionRunner {
 
 function toProjected(recorded: RecordedEvent): ProjectedEvent {
   return { recorded, envelope: JSON.parse(recorded.data) as EventEnvelope };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

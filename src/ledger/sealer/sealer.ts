@@ -7,6 +7,7 @@ import type { SigningContext } from '../ledger-writer.js';
 import { CheckpointEngine, SealerForkError, type SealedCheckpoint } from './checkpoint-engine.js';
 import { Lease } from './lease.js';
 import { MerkleStore } from './merkle-store.js';
+import { sleep } from '../../util/sleep.js';
 
 export const SEALER_LEASE = 'merkle-sealer';
 
@@ -235,17 +236,4 @@ export async function sealOnce(
     clearInterval(renew);
     await lease.release().catch(() => undefined);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
