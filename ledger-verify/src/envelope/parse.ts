@@ -125,6 +125,25 @@ function parseCommon(e: Record<string, unknown>, deepData = true): UnsealedEnvel
   };
 }
 
+/** The sealed envelope: every field written out (an object spread is slow on the per-line path). */
+function sealed(c: UnsealedEnvelope, e: Record<string, unknown>): EventEnvelope {
+  return {
+    id: c.id,
+    origin: c.origin,
+    stream: c.stream,
+    revision: c.revision,
+    type: c.type,
+    schema: c.schema,
+    occurredAt: c.occurredAt,
+    actor: c.actor,
+    meta: c.meta,
+    data: c.data,
+    prev: c.prev,
+    hash: field(e['hash'], isHash, '/hash', '64 lowercase hex characters'),
+    sig: parseSignature(e['sig']),
+  };
+}
+
 /**
  * Validates an untrusted sealed envelope (every field, exact field sets, formats, I-JSON data)
  * and returns a fresh envelope object (`data` is shared, not copied). Throws FormatError
@@ -132,8 +151,7 @@ function parseCommon(e: Record<string, unknown>, deepData = true): UnsealedEnvel
  */
 export function parseEnvelope(value: unknown): EventEnvelope {
   const e = exactObject(value, '', 'envelope', SEALED_FIELDS);
-  const common = parseCommon(e);
-  return { ...common, hash: field(e['hash'], isHash, '/hash', '64 lowercase hex characters'), sig: parseSignature(e['sig']) };
+  return sealed(parseCommon(e), e);
 }
 
 /**
@@ -143,8 +161,7 @@ export function parseEnvelope(value: unknown): EventEnvelope {
  */
 export function parseEnvelopeForHashing(value: unknown): EventEnvelope {
   const e = exactObject(value, '', 'envelope', SEALED_FIELDS);
-  const common = parseCommon(e, false);
-  return { ...common, hash: field(e['hash'], isHash, '/hash', '64 lowercase hex characters'), sig: parseSignature(e['sig']) };
+  return sealed(parseCommon(e, false), e);
 }
 
 /** Like {@link parseEnvelope} for an envelope before sealing (no hash, no sig). */

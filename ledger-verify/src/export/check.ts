@@ -8,7 +8,6 @@ import { base64ToBytes, base64urlToBytes } from '../encoding.js';
 import { isPlainObject } from '../envelope/fields.js';
 import { EVENT_HASH_PREFIX, hashEvent, signingPayload } from '../envelope/hash.js';
 import { sha256HexOfText } from '../crypto/sha.js';
-import { canonicalize } from '../jcs.js';
 import { parseEnvelopeForHashing } from '../envelope/parse.js';
 import type { EventEnvelope } from '../envelope/types.js';
 import { FormatError } from '../errors.js';
@@ -121,14 +120,16 @@ export function checkLine(text: string, kind: 'event' | 'checkpoint', ctx: Check
   const ev = isPlainObject(line['event']) ? line['event'] : {};
   const str = (v: unknown): string | null => (typeof v === 'string' ? v.slice(0, 256) : null);
   const rev = ev['revision'];
-  const base = {
-    leaf,
-    position,
-    stream: str(ev['stream']),
-    revision: typeof rev === 'number' && Number.isSafeInteger(rev) ? rev : null,
-    eventId: str(ev['id']),
-    failures,
-  };
+  // Results are built as literals with every field (no object spread: it is slow per line).
+  const stream = str(ev['stream']);
+  const revision = typeof rev === 'number' && Number.isSafeInteger(rev) ? rev : null;
+  const eventId = str(ev['id']);
+  const result = (
+    event: EventSummary | null,
+    hashOk: boolean,
+    sigOverStated: boolean | null,
+    sigOverRecomputed: boolean | null,
+  ): CheckedLine => ({ leaf, position, stream, revision, eventId, failures, event, hashOk, sigOverStated, sigOverRecomputed });
   const statedHash = typeof ev['hash'] === 'string' ? ev['hash'] : '';
   if (leafOut) {
     try {
@@ -137,10 +138,9 @@ export function checkLine(text: string, kind: 'event' | 'checkpoint', ctx: Check
       leafOut.fill(0);
     }
   }
-  const broken = { ...base, event: null, hashOk: false, sigOverStated: null, sigOverRecomputed: null };
   if (isPlainObject(line['event']) && (!Object.hasOwn(ev, 'sig') || ev['sig'] === null)) {
     failures.push(['MISSING_SIGNATURE', 'the event has no signature ("sig" is missing or null)']);
-    return broken;
+    return result(null, false, null, null);
   }
   let e: EventEnvelope;
   let recomputed: string;
@@ -151,7 +151,7 @@ export function checkLine(text: string, kind: 'event' | 'checkpoint', ctx: Check
     if (!(err instanceof FormatError)) throw err;
     const where = err.code === 'NOT_I_JSON' || err.code === 'NESTING_TOO_DEEP' ? `/data${err.path}` : err.path;
     failures.push(['MALFORMED_ENVELOPE', `${err.message}${where ? ` (at ${where})` : ''}`]);
-    return broken;
+    return result(null, false, null, null);
   }
   if (e.origin !== ctx.origin) failures.push(['ORIGIN_MISMATCH', `origin "${e.origin}" is not the ledger's origin "${ctx.origin}"`]);
   const hashOk = recomputed === e.hash;
@@ -173,7 +173,7 @@ export function checkLine(text: string, kind: 'event' | 'checkpoint', ctx: Check
     occurredAt: e.occurredAt,
     type: e.type,
   };
-  const out: CheckedLine = { ...base, event, hashOk, sigOverStated, sigOverRecomputed };
+  const out = result(event, hashOk, sigOverStated, sigOverRecomputed);
   if (kind === 'checkpoint' && e.stream === CHECKPOINT_STREAM) {
     const cp = checkpointData(e.type, e.data, ctx, key);
     if (typeof cp === 'string') return out;
@@ -242,14 +242,48 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** Deeper values leave the fast path (the strict path then applies its own limits). */
+const FAST_MAX_DEPTH = 32;
+
 /**
- * Fast path for lines written as the format requires (canonical JSON): JSON.parse, then the
- * canonical form rebuilt member by member, which also yields the text the event hash covers.
- * Text equal to the canonical form of what JSON.parse read has no duplicate names, no lone
- * surrogates, no overflowing numbers and no excess nesting (canonicalize refuses those), so
- * it is as strict as parseJsonStrict. Undefined for anything else: the strict path decides.
+ * Every object's keys strictly ascending by UTF-16 code units (RFC 8785 order, so no
+ * duplicates either), every integer exact (|n| <= 2^53 - 1, the ledger profile of
+ * canonicalize), no nesting deeper than FAST_MAX_DEPTH. JSON.parse output only.
  */
-function canonicalLine(text: string): { raw: Record<string, unknown>; hashed: string } | undefined {
+function sortedAndExact(v: unknown, depth: number): boolean {
+  if (typeof v === 'number') return !Number.isInteger(v) || Number.isSafeInteger(v);
+  if (typeof v !== 'object' || v === null) return true;
+  if (depth >= FAST_MAX_DEPTH) return false;
+  if (Array.isArray(v)) {
+    for (const item of v) if (!sortedAndExact(item, depth + 1)) return false;
+    return true;
+  }
+  let previous: string | undefined;
+  for (const k in v) {
+    if (previous !== undefined && !(previous < k)) return false;
+    if (k === '__proto__' || !sortedAndExact((v as Record<string, unknown>)[k], depth + 1)) return false;
+    previous = k;
+  }
+  return true;
+}
+
+/**
+ * Fast path for lines written as the format requires (canonical JSON): JSON.parse, then a
+ * proof that the text is the RFC 8785 form of what was read, without re-canonicalizing:
+ * - JSON.stringify(parsed) === text: JSON.stringify writes numbers (Number::toString) and
+ *   escapes well-formed strings exactly as RFC 8785 does, and in the engine's key order; so
+ *   equality rules out whitespace, other escapes or number spellings, duplicate names (the
+ *   parse keeps one) and inexact numbers (they print differently);
+ * - no "\ud" in the text: JSON.stringify escapes lone surrogates (and only them) as
+ *   "\udXXX", so none are present (I-JSON refuses them);
+ * - keys strictly ascending in every object (RFC 8785 order; integer-like keys, which the
+ *   engine reorders, fail the text comparison or this check), integers exact, nesting bounded.
+ * Then the event hash covers the event's members except "hash" and "sig", in the same
+ * (canonical) order: JSON.stringify of the event without them. Undefined for anything else,
+ * or on any doubt: the strict path decides. test/export-fast.test.ts proves both paths agree.
+ */
+export function canonicalLine(text: string): { raw: Record<string, unknown>; hashed: string } | undefined {
+  if (text.includes('\\ud')) return undefined;
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -257,23 +291,9 @@ function canonicalLine(text: string): { raw: Record<string, unknown>; hashed: st
     return undefined;
   }
   if (!isPlainObject(raw) || !isPlainObject(raw['event'])) return undefined;
+  if (JSON.stringify(raw) !== text || !sortedAndExact(raw, 0)) return undefined;
   const ev = raw['event'];
-  const members: string[] = [];
-  const hashed: string[] = [];
-  let out = '{';
-  try {
-    for (const k of Object.keys(ev).sort()) {
-      const m = `${JSON.stringify(k)}:${canonicalize(ev[k])}`;
-      members.push(m);
-      if (k !== 'hash' && k !== 'sig') hashed.push(m);
-    }
-    let first = true;
-    for (const k of Object.keys(raw).sort()) {
-      out += `${first ? '' : ','}${JSON.stringify(k)}:${k === 'event' ? `{${members.join(',')}}` : canonicalize(raw[k])}`;
-      first = false;
-    }
-  } catch {
-    return undefined;
-  }
-  return `${out}}` === text ? { raw, hashed: `{${hashed.join(',')}}` } : undefined;
+  const rest: Record<string, unknown> = {};
+  for (const k in ev) if (k !== 'hash' && k !== 'sig') rest[k] = ev[k];
+  return { raw, hashed: JSON.stringify(rest) };
 }
