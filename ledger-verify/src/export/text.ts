@@ -1,3 +1,4 @@
+import { keyLines } from '../verify/text.js';
 import type { ExportFailure, ExportReport } from './verify.js';
 
 function locate(f: ExportFailure): string {
@@ -24,16 +25,7 @@ export function formatExportReport(r: ExportReport): string {
       ? `  checkpoint  size ${r.verifiedCheckpoint.size} verified (event ${r.verifiedCheckpoint.eventId}); ${r.uncoveredEvents} later events not yet checkpointed`
       : `  checkpoint  none verified: no signed checkpoint covers these ${r.events} events`,
   );
-  out.push(`  keys        ${r.keys.length}${r.activeKid ? ` (active ${r.activeKid})` : ''}`);
-  for (const k of r.keys) {
-    const status = [
-      `from position ${k.activatedAt} (${k.activatedBy})`,
-      k.retiredAt !== null ? `retired at ${k.retiredAt}` : '',
-      k.revokedAt !== null ? `revoked at ${k.revokedAt}` : '',
-      k.compromisedSince !== null ? `compromised since ${k.compromisedSince}` : '',
-    ].filter((s) => s !== '');
-    out.push(`    ${k.kid}  ${status.join(', ')}`);
-  }
+  out.push(...keyLines(r));
   if (r.ok) {
     out.push(`OK: all ${r.events} events and ${r.checkpoints} checkpoints verify`);
     return `${out.join('\n')}\n`;

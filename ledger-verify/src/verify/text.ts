@@ -16,16 +16,7 @@ export function formatReport(file: string, r: LedgerReport): string {
   out.push(`  origin      ${r.origin ?? '(unknown)'}`);
   out.push(`  trust root  ${r.trustRoot}`);
   out.push(`  events      ${r.events} in ${r.streams} streams`);
-  out.push(`  keys        ${r.keys.length}${r.activeKid ? ` (active ${r.activeKid})` : ''}`);
-  for (const k of r.keys) {
-    const status = [
-      `from position ${k.activatedAt} (${k.activatedBy})`,
-      k.retiredAt !== null ? `retired at ${k.retiredAt}` : '',
-      k.revokedAt !== null ? `revoked at ${k.revokedAt}` : '',
-      k.compromisedSince !== null ? `compromised since ${k.compromisedSince}` : '',
-    ].filter((s) => s !== '');
-    out.push(`    ${k.kid}  ${status.join(', ')}`);
-  }
+  out.push(...keyLines(r));
   if (r.ok) {
     out.push(`OK: all ${r.events} events verify`);
     return `${out.join('\n')}\n`;
@@ -37,4 +28,19 @@ export function formatReport(file: string, r: LedgerReport): string {
   for (const f of r.failures) out.push(`  ${f.code}  ${locate(f)}: ${f.message}`);
   if (r.failuresTruncated) out.push(`  ... ${r.failureCount - r.failures.length} more (use --max-failures)`);
   return `${out.join('\n')}\n`;
+}
+
+/** The key chain's lines of a summary: how many keys, the active one, and each key's life. */
+export function keyLines(r: Pick<LedgerReport, 'keys' | 'activeKid'>): string[] {
+  const out = [`  keys        ${r.keys.length}${r.activeKid ? ` (active ${r.activeKid})` : ''}`];
+  for (const k of r.keys) {
+    const status = [
+      `from position ${k.activatedAt} (${k.activatedBy})`,
+      k.retiredAt !== null ? `retired at ${k.retiredAt}` : '',
+      k.revokedAt !== null ? `revoked at ${k.revokedAt}` : '',
+      k.compromisedSince !== null ? `compromised since ${k.compromisedSince}` : '',
+    ].filter((s) => s !== '');
+    out.push(`    ${k.kid}  ${status.join(', ')}`);
+  }
+  return out;
 }
