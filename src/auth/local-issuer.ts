@@ -71,7 +71,7 @@ export class LocalIssuer {
       if (options.passphrase === undefined && !options.allowInsecure) {
         throw new Unavailable(
           'KEY_PASSPHRASE_REQUIRED',
-          `the local issuer secret ${path} is unencrypted: set QLEDGER_KEY_PASSPHRASE to encrypt it`,
+          `the local issuer secret ${path} is unencrypted (development key mode): pass --dev-insecure-keys as npm start does, or set QLEDGER_KEY_PASSPHRASE to encrypt it`,
         );
       }
       const secret = Buffer.from(file.secret, 'base64url');
@@ -109,7 +109,7 @@ export class LocalIssuer {
     } else {
       throw new Unavailable(
         'KEY_PASSPHRASE_REQUIRED',
-        'set QLEDGER_KEY_PASSPHRASE (or QLEDGER_KEY_PASSPHRASE_FILE) to protect the local issuer secret, or use --dev-insecure-keys',
+        'set QLEDGER_KEY_PASSPHRASE (or QLEDGER_KEY_PASSPHRASE_FILE) to protect the local issuer secret, or pass --dev-insecure-keys for development',
       );
     }
     const tmp = `${path}.tmp-${process.pid}`;
