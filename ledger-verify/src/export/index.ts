@@ -20,7 +20,7 @@ export {
   CHECKPOINT_STREAM,
 } from './format.js';
 export { checkEventInclusion, checkArtifactDigest, type BundleCheckFailure } from './bundle.js';
-export { splitLines, MAX_EXPORT_LINE_BYTES, type ByteDigest } from './lines.js';
+export { splitLines, MAX_EXPORT_LINE_BYTES, type ByteDigest } from '../io/lines.js';
 export { tarGzEntry, listTarGz, type TarEntryInfo } from './tar.js';
 export { availableCores } from './pool.js';
 export { formatExportReport } from './text.js';

@@ -1,9 +1,10 @@
 // Where an export comes from: a directory, a .tar.gz of it, or (for the service verifying its
 // live store) async iterables of the lines the export files would hold.
 
-import type * as FsPromises from 'node:fs/promises';
+import { concatBytes } from '../encoding.js';
+import { fileChunks, fsPromises, unreadable } from '../io/files.js';
+import { splitLines, type ByteDigest } from '../io/lines.js';
 import { InputError } from '../verify/ledger.js';
-import { splitLines, type ByteDigest } from './lines.js';
 import { tarGzEntry } from './tar.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -26,52 +27,6 @@ export interface ExportSource {
   lines(file: ExportFile, digest?: (d: ByteDigest) => void): AsyncIterable<string>;
 }
 
-function fsPromises(): typeof FsPromises {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const fs = proc?.getBuiltinModule?.('node:fs/promises') as typeof FsPromises | undefined;
-  if (!fs) throw new InputError('INPUT_UNREADABLE', 'reading files needs node:fs');
-  return fs;
-}
-
-function unreadable(path: string, e: unknown): InputError {
-  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
-  const reasons: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'is a directory' };
-  return new InputError(
-    'INPUT_UNREADABLE',
-    `cannot read ${path}: ${reasons[code] ?? (e instanceof Error ? e.message.split('\n')[0] : String(e))}`,
-  );
-}
-
-async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
-  const fs = fsPromises();
-  let handle: FsPromises.FileHandle;
-  try {
-    handle = await fs.open(path, 'r');
-    if (!(await handle.stat()).isFile()) {
-      await handle.close();
-      throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-    }
-  } catch (e) {
-    throw unreadable(path, e);
-  }
-  try {
-    const size = 256 * 1024;
-    for (;;) {
-      const buf = new Uint8Array(size);
-      let read: number;
-      try {
-        ({ bytesRead: read } = await handle.read(buf, 0, size, null));
-      } catch (e) {
-        throw unreadable(path, e);
-      }
-      if (read === 0) break;
-      yield buf.subarray(0, read);
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
 async function readSmall(chunks: AsyncIterable<Uint8Array>, name: string): Promise<string> {
   const parts: Uint8Array[] = [];
   let total = 0;
@@ -80,14 +35,8 @@ async function readSmall(chunks: AsyncIterable<Uint8Array>, name: string): Promi
     if (total > MAX_MANIFEST_BYTES) throw new InputError('INPUT_UNREADABLE', `${name} is larger than ${MAX_MANIFEST_BYTES} bytes`);
     parts.push(c.slice());
   }
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(all);
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(concatBytes(...parts));
   } catch {
     throw new InputError('INVALID_UTF8', `${name}: not valid UTF-8`);
   }

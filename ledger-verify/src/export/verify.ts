@@ -26,7 +26,7 @@ import {
 } from '../verify/report.js';
 import { StreamChains } from '../verify/streams.js';
 import { CHECKPOINT_STREAM, checkLine, type CheckContext, type CheckedLine } from './check.js';
-import type { ByteDigest } from './lines.js';
+import type { ByteDigest } from '../io/lines.js';
 import { parseManifest, EXPORT_FORMAT, type ExportManifest } from './manifest.js';
 import { availableCores, CheckPool, type BatchResult } from './pool.js';
 import { CHECKPOINTS_FILE, EVENTS_FILE, MANIFEST_FILE, openExport, type ExportSource } from './source.js';

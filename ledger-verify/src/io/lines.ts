@@ -15,8 +15,9 @@ export interface ByteDigest {
 }
 
 /**
- * Lines (without their "\n") of `chunks`. `file` names the input in error messages. When the
- * iteration completes, `digest` (if given) receives the SHA-256 and byte count of all bytes.
+ * Lines (without their "\n") of `chunks`. `file` names the input in error messages ('' for a
+ * single input, whose messages then start at "line N"). When the iteration completes, `digest`
+ * (if given) receives the SHA-256 and byte count of all bytes.
  */
 export async function* splitLines(
   chunks: AsyncIterable<Uint8Array>,
@@ -30,12 +31,13 @@ export async function* splitLines(
   let pendingBytes = 0;
   let line = 0;
   let total = 0;
+  const where = file === '' ? '' : `${file} `;
   const decode = (bytes: Uint8Array): string => {
     line++;
     try {
       return decoder.decode(bytes);
     } catch {
-      throw new InputError('INVALID_UTF8', `${file} line ${line}: not valid UTF-8`, line);
+      throw new InputError('INVALID_UTF8', `${where}line ${line}: not valid UTF-8`, line);
     }
   };
   for await (const chunk of chunks) {
@@ -60,11 +62,11 @@ export async function* splitLines(
       pending.push(chunk.slice(start)); // copy: the producer may reuse its buffer
       pendingBytes += chunk.length - start;
       if (pendingBytes > maxLineBytes)
-        throw new InputError('LINE_TOO_LONG', `${file} line ${line + 1}: longer than ${maxLineBytes} bytes`, line + 1);
+        throw new InputError('LINE_TOO_LONG', `${where}line ${line + 1}: longer than ${maxLineBytes} bytes`, line + 1);
     }
   }
   if (pendingBytes > 0) {
-    throw new InputError('INPUT_TRUNCATED', `${file} line ${line + 1}: the last line has no final newline (truncated file?)`, line + 1);
+    throw new InputError('INPUT_TRUNCATED', `${where}line ${line + 1}: the last line has no final newline (truncated file?)`, line + 1);
   }
   if (digest) digest({ sha256: hash ? bytesToHex(hash.digest()) : '', bytes: total });
 }
