@@ -11,9 +11,9 @@ import type { GqlContext } from '../loaders.js';
 import { AuditEvent, AuditTrailFilter, AuditTrailPage } from '../types/audit-event.type.js';
 import { SigningKey } from '../types/signing-key.type.js';
 import { toSigningKey } from './signing-keys.resolver.js';
+import { assertPageSize, assertTimeWindow } from '../arguments.js';
 
 export const MAX_PAGE = 500;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 @Resolver(() => AuditEvent)
 export class AuditTrailResolver {
@@ -28,16 +28,9 @@ export class AuditTrailResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<AuditTrailPage> {
     assertAllProjects(principal);
-    if (first < 1 || first > MAX_PAGE) throw new ValidationError('INVALID_PAGE_SIZE', `first must be from 1 to ${MAX_PAGE} (got ${first})`);
+    assertPageSize(first, MAX_PAGE);
     if (filter?.stream && filter.category) throw new ValidationError('INVALID_FILTER', 'give a stream or a category, not both');
-    for (const [name, v] of [
-      ['from', filter?.from],
-      ['to', filter?.to],
-    ] as const) {
-      if (v != null && (!RFC3339.test(v) || Number.isNaN(Date.parse(v)))) {
-        throw new ValidationError('INVALID_TIME', `filter.${name} must be an RFC 3339 time like 2026-01-31T12:00:00.000Z`);
-      }
-    }
+    assertTimeWindow(filter);
     const { rows, hasNextPage } = await queryAuditTrail(this.ledger.pool, {
       stream: filter?.stream ?? undefined,
       category: filter?.category ?? undefined,

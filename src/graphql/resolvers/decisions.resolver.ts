@@ -4,11 +4,11 @@ import { LEDGER } from '../../app/tokens.js';
 import { Roles } from '../../auth/decorators.js';
 import type { Principal } from '../../auth/principal.js';
 import { assertProjectScope, CurrentPrincipal } from '../../auth/scope.js';
-import { ValidationError } from '../../domain/errors.js';
 import type { Ledger } from '../../ledger/open-ledger.js';
 import { decisionsByRun, listDecisions, type DecisionRow } from '../../projections/decisions/decisions.queries.js';
 import { Decision, DecisionApproval, DecisionWaiver } from '../types/decision.type.js';
 import { inScope, READERS, readModelLoaders, scopeOf } from './read-model.loaders.js';
+import { assertPageSize } from '../arguments.js';
 
 @Resolver(() => Decision)
 export class DecisionsResolver {
@@ -29,7 +29,7 @@ export class DecisionsResolver {
     @Args('status', { type: () => String, nullable: true }) status: string | null,
     @Args('first', { type: () => Int, defaultValue: 50 }) first: number,
   ): Promise<Decision[]> {
-    if (first < 1 || first > 200) throw new ValidationError('INVALID_PAGE_SIZE', `first must be from 1 to 200 (got ${first})`);
+    assertPageSize(first, 200);
     if (projectId) assertProjectScope(principal, projectId);
     const rows = await listDecisions(this.ledger.pool, {
       projects: scopeOf(principal),

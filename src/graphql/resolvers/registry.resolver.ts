@@ -15,6 +15,7 @@ import { IsModelApprovedQuery } from '../../queries/models/is-model-approved.que
 import { BatchManifest, Evidence, EvidenceReference, ModelGate, ModelVersion, Project } from '../types/registry.type.js';
 import { EvidenceCitation } from '../types/run.type.js';
 import { inScope, READERS, readModelLoaders, scopeOf } from './read-model.loaders.js';
+import { assertPageSize } from '../arguments.js';
 
 const SHA256 = /^(sha256:)?[0-9a-f]{64}$/;
 
@@ -62,7 +63,7 @@ export class RegistryResolver {
     @Args('jobId', { type: () => String, nullable: true }) jobId: string | null,
     @Args('first', { type: () => Int, defaultValue: 50 }) first: number,
   ): Promise<BatchManifest[]> {
-    if (first < 1 || first > 500) throw new ValidationError('INVALID_PAGE_SIZE', `first must be from 1 to 500 (got ${first})`);
+    assertPageSize(first, 500);
     const rows = await batchManifests(this.ledger.pool, {
       model: model ?? undefined,
       digest: digest ?? undefined,

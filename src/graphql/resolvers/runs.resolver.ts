@@ -11,9 +11,9 @@ import { Decision } from '../types/decision.type.js';
 import { Run, RunCheck, RunFilter, RunPage, RunStage } from '../types/run.type.js';
 import { toDecision } from './decisions.resolver.js';
 import { inScope, READERS, readModelLoaders, scopeOf } from './read-model.loaders.js';
+import { assertPageSize, assertTimeWindow } from '../arguments.js';
 
 export const MAX_RUN_PAGE = 200;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 @Resolver(() => Run)
 export class RunsResolver {
@@ -27,17 +27,9 @@ export class RunsResolver {
     @Args('first', { type: () => Int, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<RunPage> {
-    if (first < 1 || first > MAX_RUN_PAGE)
-      throw new ValidationError('INVALID_PAGE_SIZE', `first must be from 1 to ${MAX_RUN_PAGE} (got ${first})`);
+    assertPageSize(first, MAX_RUN_PAGE);
     if (filter?.projectId) assertProjectScope(principal, filter.projectId);
-    for (const [name, v] of [
-      ['from', filter?.from],
-      ['to', filter?.to],
-    ] as const) {
-      if (v != null && (!RFC3339.test(v) || Number.isNaN(Date.parse(v)))) {
-        throw new ValidationError('INVALID_TIME', `filter.${name} must be an RFC 3339 time like 2026-01-31T12:00:00.000Z`);
-      }
-    }
+    assertTimeWindow(filter);
     const { rows, hasNextPage } = await queryRuns(this.ledger.pool, {
       projects: scopeOf(principal),
       projectId: filter?.projectId ?? undefined,
