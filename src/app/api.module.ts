@@ -20,7 +20,7 @@ export class ApiModule {
   static forRoot(ledger: Ledger, config: Config, auth: AuthConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [AuthModule.forRoot(ledger, config, auth), ledgerGraphqlModule()],
+      imports: [AuthModule.forRoot(ledger, config, auth), ledgerGraphqlModule({ authRecheckMs: config.wsAuthRecheckMs })],
       controllers: [WhoAmIController, MetricsController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -29,6 +29,8 @@ export interface Config {
   readonly checkpointIntervalMs: number;
   /** How long the sealer's lease lasts without renewal (ms); a standby takes over after it. */
   readonly sealerLeaseMs: number;
+  /** How often an open GraphQL WebSocket's credentials are checked again (revoked API key: closed within this time). */
+  readonly wsAuthRecheckMs: number;
 }
 
 /** One wrong setting: its name, what is expected, what was given. */
@@ -64,6 +66,7 @@ const KNOWN = [
   'QLEDGER_CHECKPOINT_EVERY_EVENTS',
   'QLEDGER_CHECKPOINT_INTERVAL_MS',
   'QLEDGER_SEALER_LEASE_MS',
+  'QLEDGER_WS_AUTH_RECHECK_MS',
 ] as const;
 
 /**
@@ -123,6 +126,7 @@ export function loadConfig(env: Source = process.env, overrides: Partial<Config>
     checkpointEveryEvents: int(src, 'QLEDGER_CHECKPOINT_EVERY_EVENTS', 1000, 1, 10_000_000),
     checkpointIntervalMs: int(src, 'QLEDGER_CHECKPOINT_INTERVAL_MS', 10_000, 50, 86_400_000),
     sealerLeaseMs: int(src, 'QLEDGER_SEALER_LEASE_MS', 15_000, 300, 600_000),
+    wsAuthRecheckMs: int(src, 'QLEDGER_WS_AUTH_RECHECK_MS', 10_000, 100, 3_600_000),
     ...overrides,
   };
 }

@@ -16,18 +16,26 @@ import { LedgerEventsResolver } from './resolvers/ledger-events.resolver.js';
 import { ProjectionsResolver } from './resolvers/projections.resolver.js';
 import { SigningKeysResolver } from './resolvers/signing-keys.resolver.js';
 import { READ_MODEL_RESOLVERS } from './resolvers/read-model.resolvers.js';
+import { watchCredentials, type ClosableSocket } from './ws-auth.js';
 
 /** Every resolver of the API (the committed schema is generated from these). */
 export const RESOLVERS = [AuditTrailResolver, SigningKeysResolver, ProjectionsResolver, LedgerEventsResolver, ...READ_MODEL_RESOLVERS];
 
-type WsExtra = { principal?: Principal };
+type WsExtra = { principal?: Principal; socket?: ClosableSocket };
+
+export interface LedgerGraphqlOptions {
+  /** How often an open WebSocket's credentials are checked again (decision 0054). */
+  readonly authRecheckMs?: number;
+}
 
 /**
  * GraphQL at /graphql (queries over HTTP, subscriptions over graphql-ws on the same path).
  * The WebSocket is authenticated once, at connection time, from connectionParams
  * `{ authorization: "Bearer ..." }`; a connection without valid credentials is closed (4403).
+ * While it is open, its credentials are watched (ws-auth.ts): closed at the token's expiry (4401)
+ * or once a re-check fails, e.g. a revoked API key (4403).
  */
-export function ledgerGraphqlModule(): DynamicModule {
+export function ledgerGraphqlModule(options: LedgerGraphqlOptions = {}): DynamicModule {
   return GraphQLModule.forRootAsync<ApolloDriverConfig>({
     driver: ApolloDriver,
     inject: [AUTHENTICATOR, LEDGER],
@@ -59,6 +67,7 @@ export function ledgerGraphqlModule(): DynamicModule {
             const header = params['authorization'] ?? params['Authorization'];
             try {
               extra.principal = await authenticator.fromHeader(header);
+              if (extra.socket) watchCredentials(extra.socket, header, authenticator, options.authRecheckMs ?? 10_000);
               return true;
             } catch {
               return false;

@@ -33,10 +33,11 @@ export async function startTestApp(
   db: TestDatabase,
   fx: LedgerFixture,
   auth: Pick<AuthConfig, 'issuers'> = { issuers: [] },
+  env: Readonly<Record<string, string>> = {},
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'qledger-api-'));
   // Development key mode: the local issuer secret may stay unencrypted in this throwaway data dir.
-  const config = loadConfig({ QLEDGER_DATA_DIR: dataDir, QLEDGER_DEV_INSECURE_KEYS: 'true' });
+  const config = loadConfig({ ...env, QLEDGER_DATA_DIR: dataDir, QLEDGER_DEV_INSECURE_KEYS: 'true' });
   const merkle = await MerkleStore.open(db.pool);
   const ledger = {
     merkle,

@@ -9,6 +9,8 @@ import {
   type DecisionRow,
   type WaiverRow,
 } from '../../projections/decisions/decisions.queries.js';
+import { attachmentsOf, type BlueprintAttachmentRow } from '../../projections/blueprints/blueprints.queries.js';
+import { managedKeyVersions, type ManagedKeyVersionRow } from '../../projections/managed-keys/managed-keys.queries.js';
 import { evidenceBySha, type EvidenceRow } from '../../projections/evidence/evidence.queries.js';
 import {
   checksOfRuns,
@@ -32,6 +34,9 @@ export interface ReadModelLoaders {
   readonly waivers: DataLoader<string, WaiverRow[]>;
   readonly evidence: DataLoader<string, EvidenceRow | null>;
   readonly evidenceRefs: DataLoader<string, EvidenceRefRow[]>;
+  /** Keyed by `<blueprintId>@<version>`; every project (the resolver filters by scope). */
+  readonly blueprintAttachments: DataLoader<string, BlueprintAttachmentRow[]>;
+  readonly managedKeyVersions: DataLoader<string, ManagedKeyVersionRow[]>;
 }
 
 function many<V>(fetch: (keys: readonly string[]) => Promise<Map<string, V>>, missing: () => V): DataLoader<string, V> {
@@ -71,6 +76,14 @@ function create(pool: pg.Pool): ReadModelLoaders {
       (k) => evidenceReferences(pool, k),
       () => [],
     ),
+    blueprintAttachments: many(
+      (k) => attachmentsOf(pool, k, null),
+      () => [],
+    ),
+    managedKeyVersions: many(
+      (k) => managedKeyVersions(pool, k),
+      () => [],
+    ),
   };
 }
 
@@ -84,6 +97,15 @@ export function readModelLoaders(ctx: object, pool: pg.Pool): ReadModelLoaders {
     perContext.set(ctx, loaders);
   }
   return loaders;
+}
+
+/**
+ * Forgets this context's loaders, so the next field loads afresh. A subscription resolves every
+ * message with the same context object: without this, a message would be served the rows cached
+ * while resolving an earlier one.
+ */
+export function resetReadModelLoaders(ctx: object): void {
+  perContext.delete(ctx);
 }
 
 /** null: every project; otherwise the projects the principal may read. */

@@ -30,4 +30,9 @@ export class LedgerEventFilter {
   stream?: string;
   @Field(() => String, { nullable: true })
   category?: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Only events of this project: its project stream, and the runs, decisions and managed keys opened for it.',
+  })
+  projectId?: string;
 }
