@@ -3,7 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../../auth/app-fixture.js';
 import { waitFor } from '../../projections/support.js';
 import { driveRun, FAIRNESS_EVIDENCE, MODEL_DIGEST, writeScenario, type Scenario } from '../../projections/read-models/scenario.js';
-import { useLedgerFixture } from '../../support/ledger-fixture.js';
+import { meta, useLedgerFixture } from '../../support/ledger-fixture.js';
+import { blueprintDecider } from '../../../src/domain/blueprint/blueprint.js';
+import { managedKey } from '../../../src/domain/mkey/mkey.js';
 import { gql } from '../client.js';
 
 interface AuditedDecision {
@@ -252,6 +254,117 @@ describe('auditor queries over the read models (GraphQL, real events)', () => {
     for (const [query, code] of cases) {
       const r = await gql(api.url, query, {}, auditor);
       assert.equal(r.errors?.[0]?.extensions?.code, code, query);
+    }
+  });
+
+  it('answers which blueprint versions exist and which projects attach them, and the rotation history of managed keys', async () => {
+    const bp = scenario.plan.blueprint;
+    const rotatedAt = '2026-06-01T00:00:00.000Z';
+    const actor = { id: 'usr:admin-1', kind: 'user' as const };
+    await ctx.fx.writer.execute(
+      'mkey-a-k1',
+      managedKey,
+      {
+        type: 'RotateKey',
+        at: rotatedAt,
+        actor: actor.id,
+        algorithm: 'AES-GCM',
+        sizeBits: 256,
+        kmsRef: 'vault://transit/keys/k1-v2',
+        reason: 'scheduled',
+      },
+      meta({ actor, occurredAt: rotatedAt }),
+    );
+    await ctx.fx.writer.execute(
+      `blueprint-${bp.id}`,
+      blueprintDecider,
+      {
+        type: 'DeprecateBlueprintVersion',
+        blueprintId: bp.id,
+        version: bp.version,
+        reason: 'superseded by the 2026 policy',
+        replacedBy: null,
+      },
+      meta({ actor }),
+    );
+    const head = await ctx.fx.store.headPosition();
+    await waitFor(async () => {
+      const r = await gql(api.url, '{ projections { position } }', {}, auditor);
+      return (r.data?.['projections'] as Array<{ position: number }> | undefined)?.every((p) => p.position === head) ?? false;
+    }, 'projections to catch up');
+
+    const versions = (
+      await ok(`{ blueprints(id: "${bp.id}") { id version digest deprecated deprecationReason attachedTo { projectId environment } } }`)
+    )['blueprints'];
+    assert.deepEqual(versions, [
+      {
+        id: bp.id,
+        version: bp.version,
+        digest: bp.digest,
+        deprecated: true,
+        deprecationReason: 'superseded by the 2026 policy',
+        attachedTo: [{ projectId: scenario.projectId, environment: 'production' }],
+      },
+    ]);
+    const one = (await ok(`{ blueprint(id: "${bp.id}") { version definition } }`))['blueprint'] as { version: number; definition: string };
+    assert.equal(one.version, bp.version, 'the latest version when none is named');
+    assert.equal((JSON.parse(one.definition) as { id: string }).id, bp.id);
+    assert.equal((await ok(`{ blueprint(id: "${bp.id}", version: 99) { version } }`))['blueprint'], null);
+    assert.deepEqual((await ok(`{ blueprints(includeDeprecated: false) { id } }`))['blueprints'], []);
+
+    const keys = (await ok(`{ managedKeys { id projectId status version kmsRef history { version kmsRef reason createdBy } } }`))[
+      'managedKeys'
+    ];
+    assert.deepEqual(keys, [
+      {
+        id: 'a-k1',
+        projectId: scenario.projectId,
+        status: 'ACTIVE',
+        version: 2,
+        kmsRef: 'vault://transit/keys/k1-v2',
+        history: [
+          { version: 1, kmsRef: 'vault://transit/keys/k1-v1', reason: null, createdBy: 'usr:admin-1' },
+          { version: 2, kmsRef: 'vault://transit/keys/k1-v2', reason: 'scheduled', createdBy: 'usr:admin-1' },
+        ],
+      },
+    ]);
+    assert.deepEqual((await ok('{ managedKey(id: "a-k1") { id version } }'))['managedKey'], { id: 'a-k1', version: 2 });
+
+    // Another project's auditor sees the blueprint (blueprints belong to no project) but not where it is attached, nor the keys.
+    const other = await api.token('auditor', ['p-other']);
+    const seen = (await ok(`{ blueprints(id: "${bp.id}") { attachedTo { projectId } } }`, {}, other))['blueprints'];
+    assert.deepEqual(seen, [{ attachedTo: [] }]);
+    assert.deepEqual((await ok('{ managedKeys { id } }', {}, other))['managedKeys'], []);
+    assert.equal((await ok('{ managedKey(id: "a-k1") { id } }', {}, other))['managedKey'], null);
+    const refused = await gql(api.url, `{ managedKeys(projectId: "${scenario.projectId}") { id } }`, {}, other);
+    assert.equal(refused.errors?.[0]?.extensions?.code, 'FORBIDDEN_PROJECT');
+  });
+
+  it('loads blueprint attachments and key histories in one query per kind, however many fields ask for them', async () => {
+    const pool = ctx.db.pool;
+    const original = pool.query.bind(pool);
+    const texts: string[] = [];
+    (pool as { query: unknown }).query = (...args: unknown[]) => {
+      const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string } | undefined)?.text ?? '');
+      if (/\bFROM ql_(blueprint_versions|project_blueprints|managed_key)/.test(text)) texts.push(text);
+      return (original as (...a: unknown[]) => unknown)(...args);
+    };
+    try {
+      // Three aliases of the same list: the nested fields of all rows still cost one query per kind.
+      await ok(
+        `{ a: blueprints { attachedTo { projectId } } b: blueprints { attachedTo { projectId } } k: managedKeys { history { version } } l: managedKeys { history { version } } }`,
+      );
+      const kinds = texts.map((t) => /FROM (ql_\w+)/.exec(t)![1]).sort();
+      assert.deepEqual(kinds, [
+        'ql_blueprint_versions',
+        'ql_blueprint_versions',
+        'ql_managed_key_versions',
+        'ql_managed_keys',
+        'ql_managed_keys',
+        'ql_project_blueprints',
+      ]);
+    } finally {
+      (pool as { query: unknown }).query = original;
     }
   });
 });
