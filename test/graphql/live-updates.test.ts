@@ -258,6 +258,60 @@ describe('runUpdates and decisionUpdates subscriptions over a real WebSocket', (
     assert.equal(approvals[1]!.decision.approvals.length, 2);
   });
 
+  it('ledgerEvents filters by project (and type and stream): a project-scoped token may follow its own project', async () => {
+    const SUB = `subscription($from: Float, $f: LedgerEventFilter) { ledgerEvents(fromPosition: $from, filter: $f) { position stream type } }`;
+    const all = await ctx.fx.store.readAll();
+    const ofA = all.filter(
+      (e) =>
+        e.stream === `project-${scenario.projectId}` ||
+        e.stream === 'mkey-a-k1' ||
+        (/^(run|decision)-/.test(e.stream) && !e.stream.endsWith('b-1')),
+    );
+    const client = wsClient(api.url, await api.token('auditor', [scenario.projectId]));
+    type Ev = { position: number; stream: string; type: string };
+    const got = await take<Ev>(
+      client,
+      SUB,
+      { from: 0, f: { projectId: scenario.projectId } },
+      'ledgerEvents',
+      (g) => g.length === ofA.length,
+    );
+    assert.deepEqual(
+      got.map((e) => e.position),
+      ofA.map((e) => e.position),
+    );
+    // All three filters together.
+    const checks = all.filter((e) => e.stream === 'run-a-after' && e.type === 'CheckResultRecorded');
+    const combined = await take<Ev>(
+      client,
+      SUB,
+      { from: 0, f: { projectId: scenario.projectId, stream: 'run-a-after', types: ['CheckResultRecorded'] } },
+      'ledgerEvents',
+      (g) => g.length === checks.length,
+    );
+    assert.deepEqual(
+      combined.map((e) => e.position),
+      checks.map((e) => e.position),
+    );
+    for (const f of [{ projectId: 'p-b' }, {}]) {
+      const refused = await client.iterate({ query: SUB, variables: { from: 0, f } }).next();
+      assert.equal(
+        (refused.value as { errors?: Array<{ extensions?: { code?: string } }> }).errors?.[0]?.extensions?.code,
+        'FORBIDDEN_PROJECT',
+      );
+    }
+    await client.dispose();
+    // A project's filter leaves out every other project's events, and what belongs to no project.
+    const onlyB = wsClient(api.url, auditor);
+    const b = all.filter((e) => e.stream === 'run-b-1');
+    const gotB = await take<Ev>(onlyB, SUB, { from: 0, f: { projectId: 'p-b' } }, 'ledgerEvents', (g) => g.length === b.length);
+    await onlyB.dispose();
+    assert.deepEqual(
+      gotB.map((e) => e.position),
+      b.map((e) => e.position),
+    );
+  });
+
   it('refuses a role without access and a connection without credentials', async () => {
     const worker = wsClient(api.url, await api.token('worker'));
     for (const query of [RUN_SUB, DECISION_SUB]) {
