@@ -6,6 +6,7 @@ import { useLedgerFixture } from '../support/ledger-fixture.js';
 import { gql, wsClient } from '../graphql/client.js';
 import { getJson, startTestApp, type TestApp } from './app-fixture.js';
 import { FLOW_ROUTES } from '../rest/routes.js';
+import { writeScenario } from '../projections/read-models/scenario.js';
 
 type Access = 'public' | readonly Role[];
 const READERS: readonly Role[] = ['admin', 'operator', 'auditor', 'approver'];
@@ -41,6 +42,13 @@ const GRAPHQL: Record<string, { access: Access; operation: string }> = {
     access: ['admin', 'operator', 'auditor'],
     operation: 'subscription { ledgerEvents(fromPosition: 0) { position } }',
   },
+  // Blueprints, managed keys, live run and decision views (issue 4, decision 0053).
+  'Query.blueprints': { access: READERS, operation: '{ blueprints { id attachedTo { projectId } } }' },
+  'Query.blueprint': { access: READERS, operation: '{ blueprint(id: "bp-none") { id } }' },
+  'Query.managedKeys': { access: READERS, operation: '{ managedKeys { id history { version } } }' },
+  'Query.managedKey': { access: READERS, operation: '{ managedKey(id: "k-none") { id } }' },
+  'Subscription.runUpdates': { access: READERS, operation: 'subscription { runUpdates(fromPosition: 0) { position } }' },
+  'Subscription.decisionUpdates': { access: READERS, operation: 'subscription { decisionUpdates(fromPosition: 0) { position } }' },
 };
 
 function allowed(access: Access, role: Role): boolean {
@@ -59,6 +67,8 @@ describe('role x operation matrix', () => {
   before(async () => {
     api = await startTestApp(ctx.db, ctx.fx);
     for (const r of ROLES) tokens.set(r, await api.token(r));
+    // Runs and decisions of project p-1, so that the run and decision subscriptions have something to send.
+    await writeScenario(ctx.fx, '1');
   });
 
   it('lists every REST route and GraphQL root field the service has', () => {
@@ -119,6 +129,17 @@ describe('role x operation matrix', () => {
     assert.equal(await queryOnce('{ auditTrail { items { position } } }', scoped), 'FORBIDDEN_PROJECT');
     assert.equal(await subscribeOnce('subscription { ledgerEvents(fromPosition: 0) { position } }', scoped), 'FORBIDDEN_PROJECT');
     assert.equal(await queryOnce('{ signingKeys { kid } }', scoped), 'ok');
+  });
+
+  it('project-scoped reads and subscriptions refuse a project outside the scope', async () => {
+    const scoped = await api.token('auditor', ['p-1']);
+    for (const op of ['ledgerEvents', 'runUpdates', 'decisionUpdates']) {
+      const sub = (p: string) => `subscription { ${op}(fromPosition: 0, filter: { projectId: "${p}" }) { position } }`;
+      assert.equal(await subscribeOnce(sub('p2'), scoped), 'FORBIDDEN_PROJECT', op);
+      assert.equal(await subscribeOnce(sub('p-1'), scoped), 'ok', op);
+    }
+    assert.equal(await queryOnce('{ managedKeys(projectId: "p2") { id } }', scoped), 'FORBIDDEN_PROJECT');
+    assert.equal(await queryOnce('{ managedKeys(projectId: "p-1") { id } }', scoped), 'ok');
   });
 
   async function queryOnce(operation: string, token?: string): Promise<string> {
