@@ -69,9 +69,11 @@ describe('open WebSockets lose their subscriptions when their credentials go', (
     const revoked = client(api.url, key, closed);
     const keptClosed: Closed[] = [];
     const kept = client(api.url, await api.token('auditor'), keptClosed);
-    const keptIter = kept
-      .iterate<{ ledgerEvents: { position: number } }>({ query: SUB, variables: { from: await ctx.fx.store.headPosition() } })
-      [Symbol.asyncIterator]();
+    const keptSub = kept.iterate<{ ledgerEvents: { position: number } }>({
+      query: SUB,
+      variables: { from: await ctx.fx.store.headPosition() },
+    });
+    const keptIter = keptSub[Symbol.asyncIterator]();
     const from = await ctx.fx.store.headPosition();
     const ended = await liveThen(revoked, from, append, async () => {
       assert.equal(await api.apiKeys.revoke(keyId), true);
