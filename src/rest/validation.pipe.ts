@@ -1,8 +1,11 @@
 import { ValidationPipe, type ValidationError as ClassValidatorError } from '@nestjs/common';
-import { ValidationError, type FieldProblem } from '../domain/errors.js';
+import type { FieldProblem } from '../domain/errors.js';
+import { invalidInput } from '../edge/invalid-input.js';
+
+export { invalidInput };
 
 /**
- * The global input pipe of the REST edge: class-validator DTOs, unknown fields refused, and
+ * The global input pipe of the REST and GraphQL edges: class-validator DTOs, unknown fields refused, and
  * every problem reported once as `ValidationError INVALID_INPUT` with field-level messages
  * (`{ error: { code, message, fields: [{ path, message }] } }`, status 400). Nothing runs
  * (and nothing is appended) when the input is refused.
@@ -16,16 +19,6 @@ export function inputPipe(): ValidationPipe {
     stopAtFirstError: false,
     exceptionFactory: (errors) => invalidInput(flatten(errors)),
   });
-}
-
-export function invalidInput(fields: readonly FieldProblem[]): ValidationError {
-  const first = fields[0];
-  const more = fields.length > 1 ? ` (and ${fields.length - 1} more)` : '';
-  return new ValidationError(
-    'INVALID_INPUT',
-    first ? `invalid input: ${first.path}: ${first.message}${more}: fix the fields listed and send again` : 'invalid input',
-    fields,
-  );
 }
 
 function flatten(errors: readonly ClassValidatorError[], prefix = ''): FieldProblem[] {
