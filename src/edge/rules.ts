@@ -1,4 +1,5 @@
 import { Length, Matches, registerDecorator, type ValidationOptions } from 'class-validator';
+import { OWNER_ID, PROJECT_ID } from '../domain/project/project.js';
 
 /**
  * The input rules the REST DTOs (src/rest/dto) and the GraphQL input types (src/graphql/inputs)
@@ -101,3 +102,12 @@ function custom(name: string, validate: (v: unknown) => boolean, message: string
       validator: { validate },
     });
 }
+
+/** A project id as the project registry accepts it (src/domain/project). */
+export const IsProjectId: Rule = matches(PROJECT_ID, 'a project id: 1 to 64 of a-z 0-9 . _ -, such as ml-service-123');
+/** A pseudonymous owner (team:..., usr:...), never a name or an e-mail address. */
+export const IsOwnerId: Rule = matches(OWNER_ID, 'a pseudonymous owner such as team:risk-models or usr:1f2e... (never a name or e-mail)');
+export const IsDatasetVersion: Rule = matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'a dataset version');
+export const IsSanityCheckName: Rule = matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a check name');
+export const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
+export const IsMediaType: Rule = matches(MEDIA_TYPE, 'a media type such as application/json or text/plain');

@@ -16,9 +16,10 @@ import { LedgerEventsResolver } from './resolvers/ledger-events.resolver.js';
 import { ProjectionsResolver } from './resolvers/projections.resolver.js';
 import { SigningKeysResolver } from './resolvers/signing-keys.resolver.js';
 import { READ_MODEL_RESOLVERS } from './resolvers/read-model.resolvers.js';
+import { MUTATION_RESOLVERS } from './mutations/index.js';
 
 /** Every resolver of the API (the committed schema is generated from these). */
-export const RESOLVERS = [AuditTrailResolver, SigningKeysResolver, ProjectionsResolver, LedgerEventsResolver, ...READ_MODEL_RESOLVERS];
+export const RESOLVERS = [AuditTrailResolver, SigningKeysResolver, ProjectionsResolver, LedgerEventsResolver, ...READ_MODEL_RESOLVERS, ...MUTATION_RESOLVERS];
 
 type WsExtra = { principal?: Principal };
 

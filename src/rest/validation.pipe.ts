@@ -1,6 +1,5 @@
-import { ValidationPipe, type ValidationError as ClassValidatorError } from '@nestjs/common';
-import type { FieldProblem } from '../domain/errors.js';
-import { invalidInput } from '../edge/invalid-input.js';
+import { ValidationPipe } from '@nestjs/common';
+import { flatten, invalidInput } from '../edge/invalid-input.js';
 
 export { invalidInput };
 
@@ -19,14 +18,4 @@ export function inputPipe(): ValidationPipe {
     stopAtFirstError: false,
     exceptionFactory: (errors) => invalidInput(flatten(errors)),
   });
-}
-
-function flatten(errors: readonly ClassValidatorError[], prefix = ''): FieldProblem[] {
-  const out: FieldProblem[] = [];
-  for (const e of errors) {
-    const path = prefix === '' ? e.property : /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`;
-    for (const message of Object.values(e.constraints ?? {})) out.push({ path, message });
-    if (e.children && e.children.length > 0) out.push(...flatten(e.children, path));
-  }
-  return out;
 }

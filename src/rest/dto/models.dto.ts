@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
-import { IsDatasetRef, IsDigest, IsEntityId, IsModelName, IsModelVersion, IsPathId, IsSha256Hex, IsStage } from '../../edge/rules.js';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsDatasetRef, IsDatasetVersion, IsSanityCheckName, IsDigest, IsEntityId, IsModelName, IsModelVersion, IsPathId, IsSha256Hex, IsStage } from '../../edge/rules.js';
 
 export class ModelApprovalQueryDto {
   @IsDigest()
@@ -40,12 +40,12 @@ class DatasetRefDto {
   @IsPathId({ message: 'a dataset id such as curated/tx_2025' })
   id!: string;
 
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, { message: 'a dataset version' })
+  @IsDatasetVersion()
   version!: string;
 }
 
 class SanityCheckDto {
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { message: 'a check name' })
+  @IsSanityCheckName()
   name!: string;
 
   @IsIn(['PASS', 'FAIL', 'WARNING'], { message: 'PASS, FAIL or WARNING' })

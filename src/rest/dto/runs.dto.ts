@@ -104,7 +104,7 @@ export class PipelineRunDto {
   inputs?: InputsDto;
 }
 
-class FindingDto {
+export class FindingDto {
   @Length(1, 200) id!: string;
   @IsIn(['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'], { message: 'INFO, LOW, MEDIUM, HIGH or CRITICAL' }) severity!: string;
   @IsOptional() @Length(1, 100) category?: string;
