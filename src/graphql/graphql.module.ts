@@ -19,7 +19,14 @@ import { READ_MODEL_RESOLVERS } from './resolvers/read-model.resolvers.js';
 import { MUTATION_RESOLVERS } from './mutations/index.js';
 
 /** Every resolver of the API (the committed schema is generated from these). */
-export const RESOLVERS = [AuditTrailResolver, SigningKeysResolver, ProjectionsResolver, LedgerEventsResolver, ...READ_MODEL_RESOLVERS, ...MUTATION_RESOLVERS];
+export const RESOLVERS = [
+  AuditTrailResolver,
+  SigningKeysResolver,
+  ProjectionsResolver,
+  LedgerEventsResolver,
+  ...READ_MODEL_RESOLVERS,
+  ...MUTATION_RESOLVERS,
+];
 
 type WsExtra = { principal?: Principal };
 

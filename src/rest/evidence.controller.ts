@@ -12,7 +12,6 @@ import { Sha256Param } from './dto/params.dto.js';
 import type { WriteContext } from './idempotency.js';
 import { Write } from './write-context.decorator.js';
 
-
 /**
  * Evidence blobs, content-addressed: `PUT /evidence/{sha256}` streams the raw body into the
  * store (the digest is checked while it streams) and records it in the ledger. Evidence belongs

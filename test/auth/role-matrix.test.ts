@@ -51,9 +51,17 @@ const GRAPHQL: Record<string, { access: Access; operation: string; allowedOutcom
   },
   'Query.batchManifests': { access: READERS, operation: '{ batchManifests(first: 1) { jobId } }' },
   // Mutations (decision 0050): the same roles as the REST route of the same command, where there is one.
-  'Mutation.createProject': mutation(OPS, 'createProject', 'input: { projectId: "Bad Id", name: "x", projectType: "lib", ownerId: "team:a" }'),
+  'Mutation.createProject': mutation(
+    OPS,
+    'createProject',
+    'input: { projectId: "Bad Id", name: "x", projectType: "lib", ownerId: "team:a" }',
+  ),
   'Mutation.archiveProject': mutation(OPS, 'archiveProject', 'input: { projectId: "p1", reason: "" }'),
-  'Mutation.attachBlueprint': mutation(OPS, 'attachBlueprint', 'input: { projectId: "p1", environment: "Prod!", blueprintId: "b", blueprintVersion: 1 }'),
+  'Mutation.attachBlueprint': mutation(
+    OPS,
+    'attachBlueprint',
+    'input: { projectId: "p1", environment: "Prod!", blueprintId: "b", blueprintVersion: 1 }',
+  ),
   'Mutation.detachBlueprint': mutation(OPS, 'detachBlueprint', 'input: { projectId: "p1", environment: "" }'),
   'Mutation.setCryptoPipeline': mutation(OPS, 'setCryptoPipeline', 'input: { projectId: "p1", blueprintId: "b", blueprintVersion: 0 }'),
   'Mutation.registerBlueprint': mutation(OPS, 'registerBlueprint', 'input: { yaml: "" }'),
@@ -86,7 +94,11 @@ const GRAPHQL: Record<string, { access: Access; operation: string; allowedOutcom
   'Mutation.reportKeyCompromise': mutation(OPS, 'reportKeyCompromise', 'input: { keyId: "k", reason: "x", compromisedSince: "yesterday" }'),
   'Mutation.rotateSigningKey': mutation(['admin'], 'rotateSigningKey', 'idempotencyKey: "has a space"'),
   'Mutation.revokeSigningKey': mutation(['admin'], 'revokeSigningKey', 'input: { kid: "k", reason: "" }'),
-  'Mutation.registerModelVersion': mutation(WRITERS, 'registerModelVersion', `input: { model: "Fraud", version: "v1", digest: "sha256:${HEX}" }`),
+  'Mutation.registerModelVersion': mutation(
+    WRITERS,
+    'registerModelVersion',
+    `input: { model: "Fraud", version: "v1", digest: "sha256:${HEX}" }`,
+  ),
   'Mutation.revokeModelApproval': mutation(
     APPROVERS,
     'revokeModelApproval',

@@ -147,7 +147,12 @@ describe('GraphQL mutations over HTTP', () => {
       ownerId: 'team:risk-models',
     });
     assert.equal(created.stream, `project-${PROJECT}`);
-    await ok(t['operator']!, 'attachBlueprint', { projectId: PROJECT, environment: 'production', blueprintId: 'ds-ia-crypto', blueprintVersion: 2 });
+    await ok(t['operator']!, 'attachBlueprint', {
+      projectId: PROJECT,
+      environment: 'production',
+      blueprintId: 'ds-ia-crypto',
+      blueprintVersion: 2,
+    });
 
     const requested = await ok(
       t['operator']!,
@@ -179,7 +184,11 @@ describe('GraphQL mutations over HTTP', () => {
     // Evidence, inline.
     const report = Buffer.from(JSON.stringify({ coverage: 0.85, files: 88 }));
     const digest = sha256Hex(report);
-    const stored = await ok(t['worker']!, 'storeEvidence', { sha256: digest, mediaType: 'application/json', contentBase64: report.toString('base64') });
+    const stored = await ok(t['worker']!, 'storeEvidence', {
+      sha256: digest,
+      mediaType: 'application/json',
+      contentBase64: report.toString('base64'),
+    });
     assert.equal(stored.digest, `sha256:${digest}`);
     assert.deepEqual(
       stored.events.map((e) => e.type),
@@ -192,7 +201,12 @@ describe('GraphQL mutations over HTTP', () => {
       if (!run || run.status === 'QUEUED' || run.status === 'RUNNING' || run.status === 'REQUESTED') {
         for (const c of run?.checks ?? []) {
           if (c.status !== 'SCHEDULED') continue;
-          const r = await mutate(t['worker']!, 'reportCheckResult', { runId, checkId: c.id, attempt: c.attempt, ...reportFor(c.id, digest) }, `${runId}/${c.id}/${c.attempt}`);
+          const r = await mutate(
+            t['worker']!,
+            'reportCheckResult',
+            { runId, checkId: c.id, attempt: c.attempt, ...reportFor(c.id, digest) },
+            `${runId}/${c.id}/${c.attempt}`,
+          );
           assert.equal(r.errors, undefined, JSON.stringify(r.errors));
         }
         return undefined;
@@ -200,7 +214,12 @@ describe('GraphQL mutations over HTTP', () => {
       return run;
     });
     const awaiting = await eventually('the policy evaluation', async () => {
-      const r = await gql(api.url, 'query($id: String!) { run(id: $id) { status decision { status verdict } } }', { id: runId }, t['admin']);
+      const r = await gql(
+        api.url,
+        'query($id: String!) { run(id: $id) { status decision { status verdict } } }',
+        { id: runId },
+        t['admin'],
+      );
       const run = r.data?.['run'] as { status: string; decision: { status: string; verdict: string | null } | null } | null;
       return run?.decision?.verdict ? run : undefined;
     });
@@ -243,11 +262,26 @@ describe('GraphQL mutations over HTTP', () => {
     await refused(t['strangerWorker']!, 'reportCheckResult', { runId: id, checkId: check.id, status: 'PASS' }, 'FORBIDDEN_PROJECT');
     await refused(t['strangerWorker']!, 'startCheck', { runId: id, checkId: check.id }, 'FORBIDDEN_PROJECT');
     // Operators and approvers are held to their projects the same way.
-    await refused(t['operator']!, 'createProject', { projectId: 'another-project', name: 'x', projectType: 'lib', ownerId: 'team:a' }, 'FORBIDDEN_PROJECT');
+    await refused(
+      t['operator']!,
+      'createProject',
+      { projectId: 'another-project', name: 'x', projectType: 'lib', ownerId: 'team:a' },
+      'FORBIDDEN_PROJECT',
+    );
     await refused(t['operator']!, 'registerBlueprint', { yaml: 'id: x' }, 'FORBIDDEN_PROJECT');
-    await refused(t['aliceApprover']!, 'revokeModelVersion', { model: 'm', digest: `sha256:${'d'.repeat(64)}`, reason: 'x' }, 'FORBIDDEN_PROJECT');
+    await refused(
+      t['aliceApprover']!,
+      'revokeModelVersion',
+      { model: 'm', digest: `sha256:${'d'.repeat(64)}`, reason: 'x' },
+      'FORBIDDEN_PROJECT',
+    );
     // The same 403 for a run that does not exist: nothing says whether it does.
-    await refused(t['strangerWorker']!, 'reportCheckResult', { runId: 'prun-none', checkId: check.id, status: 'PASS' }, 'FORBIDDEN_PROJECT');
+    await refused(
+      t['strangerWorker']!,
+      'reportCheckResult',
+      { runId: 'prun-none', checkId: check.id, status: 'PASS' },
+      'FORBIDDEN_PROJECT',
+    );
 
     const started = await ok(t['worker']!, 'startCheck', { runId: id, checkId: check.id });
     assert.deepEqual(
@@ -267,16 +301,39 @@ describe('GraphQL mutations over HTTP', () => {
   });
 
   it('projects, managed keys, signing keys, models and batches: one happy path each', async () => {
-    await ok(t['operator']!, 'attachBlueprint', { projectId: PROJECT, environment: 'staging', blueprintId: 'ds-ia-crypto', blueprintVersion: 1 });
+    await ok(t['operator']!, 'attachBlueprint', {
+      projectId: PROJECT,
+      environment: 'staging',
+      blueprintId: 'ds-ia-crypto',
+      blueprintVersion: 1,
+    });
     const detached = await ok(t['operator']!, 'detachBlueprint', { projectId: PROJECT, environment: 'staging' });
     assert.equal(detached.events.length, 1);
 
-    const key = { keyId: 'gql-key-1', projectId: PROJECT, kmsRef: 'kms://gql/key-1/1', purpose: 'encryption', cryptoperiodDays: 90, algorithm: 'AES-GCM', sizeBits: 256 };
+    const key = {
+      keyId: 'gql-key-1',
+      projectId: PROJECT,
+      kmsRef: 'kms://gql/key-1/1',
+      purpose: 'encryption',
+      cryptoperiodDays: 90,
+      algorithm: 'AES-GCM',
+      sizeBits: 256,
+    };
     const registered = await ok(t['operator']!, 'registerManagedKey', key);
     assert.equal(registered.stream, 'mkey-gql-key-1');
-    const rotated = await ok(t['operator']!, 'rotateManagedKey', { keyId: 'gql-key-1', kmsRef: 'kms://gql/key-1/2', reason: 'scheduled', algorithm: 'AES-GCM', sizeBits: 256 });
+    const rotated = await ok(t['operator']!, 'rotateManagedKey', {
+      keyId: 'gql-key-1',
+      kmsRef: 'kms://gql/key-1/2',
+      reason: 'scheduled',
+      algorithm: 'AES-GCM',
+      sizeBits: 256,
+    });
     assert.equal(rotated.events.length >= 1, true);
-    await ok(t['operator']!, 'reportKeyCompromise', { keyId: 'gql-key-1', reason: 'leaked in a log', compromisedSince: '2026-01-01T00:00:00.000Z' });
+    await ok(t['operator']!, 'reportKeyCompromise', {
+      keyId: 'gql-key-1',
+      reason: 'leaked in a log',
+      compromisedSince: '2026-01-01T00:00:00.000Z',
+    });
     await ok(t['operator']!, 'retireManagedKey', { keyId: 'gql-key-1', reason: 'replaced' });
     // A key of another project, named by an operator of this one: the same 403 as a key that does not exist.
     await refused(t['operator']!, 'retireManagedKey', { keyId: 'no-such-key', reason: 'x' }, 'FORBIDDEN_PROJECT');
@@ -289,7 +346,13 @@ describe('GraphQL mutations over HTTP', () => {
 
     // A model trained by the approved run: the process manager approves it for production, then a batch may use it.
     const digest = `sha256:${sha256Hex('model weights v1')}`;
-    const model = await ok(t['worker']!, 'registerModelVersion', { model: 'fraud-scorer', version: 'v1.0.0', digest, runId, trainedOn: ['curated/tx@2025-06-01'] });
+    const model = await ok(t['worker']!, 'registerModelVersion', {
+      model: 'fraud-scorer',
+      version: 'v1.0.0',
+      digest,
+      runId,
+      trainedOn: ['curated/tx@2025-06-01'],
+    });
     assert.equal(model.entityId, `fraud-scorer@${digest}`);
     const gate = await eventually('the model approval', async () => {
       const r = await gql(
@@ -316,12 +379,22 @@ describe('GraphQL mutations over HTTP', () => {
       artifacts: [sha256Hex('scores.parquet')],
     });
     assert.equal(batch.stream, 'batch-score-2026-11-23');
-    const revokedApproval = await ok(t['approver']!, 'revokeModelApproval', { model: 'fraud-scorer', digest, stage: 'production', reason: 'drift' });
+    const revokedApproval = await ok(t['approver']!, 'revokeModelApproval', {
+      model: 'fraud-scorer',
+      digest,
+      stage: 'production',
+      reason: 'drift',
+    });
     assert.equal(revokedApproval.events[0]?.type, 'ModelApprovalRevoked');
     const revoked = await ok(t['approver']!, 'revokeModelVersion', { model: 'fraud-scorer', digest, reason: 'retrained' });
     assert.equal(revoked.events[0]?.type, 'ModelVersionRevoked');
 
-    const deprecated = await ok(t['operatorAll']!, 'deprecateBlueprint', { blueprintId: 'ds-ia-crypto', version: 1, reason: 'v2 adds approval', replacedBy: 2 });
+    const deprecated = await ok(t['operatorAll']!, 'deprecateBlueprint', {
+      blueprintId: 'ds-ia-crypto',
+      version: 1,
+      reason: 'v2 adds approval',
+      replacedBy: 2,
+    });
     assert.equal(deprecated.entityId, 'ds-ia-crypto@1');
     const archived = await ok(t['operator']!, 'archiveProject', { projectId: PROJECT, reason: 'service retired' });
     assert.equal(archived.events.length, 1);
@@ -345,15 +418,42 @@ describe('GraphQL mutations over HTTP', () => {
       ['worker', 'startCheck', { runId: 'r1', checkId: 'Bad Check' }, 'checkId'],
       ['worker', 'reportCheckResult', { runId: 'r1', checkId: 'sast', status: 'ERROR' }, 'status'],
       ['worker', 'reportCheckResult', { runId: 'r1', checkId: 'sast', status: 'PASS', evidence: ['md5:1'] }, 'evidence'],
-      ['worker', 'reportCheckResult', { runId: 'r1', checkId: 'sast', status: 'PASS', metrics: [{ name: '1x', value: 1 }] }, 'metrics[0].name'],
+      [
+        'worker',
+        'reportCheckResult',
+        { runId: 'r1', checkId: 'sast', status: 'PASS', metrics: [{ name: '1x', value: 1 }] },
+        'metrics[0].name',
+      ],
       ['worker', 'reportCheckError', { runId: 'r1', checkId: 'sast', error: '' }, 'error'],
       ['approver', 'grantApproval', { runId: 'r1', role: 'Approver!' }, 'role'],
       ['approver', 'vetoRun', { runId: 'r1', role: 'approver', reason: '' }, 'reason'],
-      ['approver', 'grantWaiver', { runId: 'r1', waiverId: 'w', role: 'approver', target: { check: 'a', finding: 'b' }, justification: 'long enough reason', expiresAt: '2099-01-01T00:00:00.000Z' }, 'target'],
-      ['approver', 'grantWaiver', { runId: 'r1', waiverId: 'w', role: 'approver', target: { check: 'a' }, justification: 'short', expiresAt: '2099-01-01' }, 'justification'],
+      [
+        'approver',
+        'grantWaiver',
+        {
+          runId: 'r1',
+          waiverId: 'w',
+          role: 'approver',
+          target: { check: 'a', finding: 'b' },
+          justification: 'long enough reason',
+          expiresAt: '2099-01-01T00:00:00.000Z',
+        },
+        'target',
+      ],
+      [
+        'approver',
+        'grantWaiver',
+        { runId: 'r1', waiverId: 'w', role: 'approver', target: { check: 'a' }, justification: 'short', expiresAt: '2099-01-01' },
+        'justification',
+      ],
       ['approver', 'revokeWaiver', { runId: 'r1', waiverId: 'w', reason: '' }, 'reason'],
       ['approver', 'expireWaiver', { runId: 'r1', waiverId: 'w w' }, 'waiverId'],
-      ['operator', 'registerManagedKey', { keyId: 'k', projectId: PROJECT, kmsRef: 'kms://k', purpose: 'fun', cryptoperiodDays: 90, algorithm: 'AES-GCM', sizeBits: 256 }, 'purpose'],
+      [
+        'operator',
+        'registerManagedKey',
+        { keyId: 'k', projectId: PROJECT, kmsRef: 'kms://k', purpose: 'fun', cryptoperiodDays: 90, algorithm: 'AES-GCM', sizeBits: 256 },
+        'purpose',
+      ],
       ['operator', 'rotateManagedKey', { keyId: 'k', kmsRef: 'kms://k', reason: '', algorithm: 'AES-GCM', sizeBits: 256 }, 'reason'],
       ['operator', 'retireManagedKey', { keyId: 'k k', reason: 'x' }, 'keyId'],
       ['operator', 'reportKeyCompromise', { keyId: 'k', reason: 'x', compromisedSince: 'yesterday' }, 'compromisedSince'],
@@ -361,7 +461,25 @@ describe('GraphQL mutations over HTTP', () => {
       ['worker', 'registerModelVersion', { model: 'Fraud', version: 'v1', digest: `sha256:${hex}` }, 'model'],
       ['approver', 'revokeModelApproval', { model: 'm', digest: `sha256:${hex}`, stage: 'Prod', reason: 'x' }, 'stage'],
       ['approver', 'revokeModelVersion', { model: 'm', digest: 'sha256:1', reason: 'x' }, 'digest'],
-      ['worker', 'recordBatchManifest', { jobId: 'j', partition: 'p', runId: 'r1', stage: 'production', model: { name: 'm', digest: `sha256:${hex}` }, dataset: { id: 'd', version: '1' }, rowsIn: -1, rowsOut: 0, sanityChecks: [], policyDigest: `sha256:${hex}`, configHash: `sha256:${hex}`, artifacts: [] }, 'rowsIn'],
+      [
+        'worker',
+        'recordBatchManifest',
+        {
+          jobId: 'j',
+          partition: 'p',
+          runId: 'r1',
+          stage: 'production',
+          model: { name: 'm', digest: `sha256:${hex}` },
+          dataset: { id: 'd', version: '1' },
+          rowsIn: -1,
+          rowsOut: 0,
+          sanityChecks: [],
+          policyDigest: `sha256:${hex}`,
+          configHash: `sha256:${hex}`,
+          artifacts: [],
+        },
+        'rowsIn',
+      ],
       ['worker', 'storeEvidence', { sha256: hex, mediaType: 'application/json', contentBase64: 'not base64!' }, 'contentBase64'],
     ];
     const covered = new Set(cases.map((c) => c[1]));

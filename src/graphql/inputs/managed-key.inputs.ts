@@ -50,5 +50,7 @@ export class RetireManagedKeyInput {
 export class ReportKeyCompromiseInput {
   @Field() @IsEntityId() keyId!: string;
   @Field() @IsReason('what happened') reason!: string;
-  @Field({ description: 'Since when the key is to be distrusted: RFC 3339 UTC with milliseconds.' }) @IsUtcMillis() compromisedSince!: string;
+  @Field({ description: 'Since when the key is to be distrusted: RFC 3339 UTC with milliseconds.' })
+  @IsUtcMillis()
+  compromisedSince!: string;
 }

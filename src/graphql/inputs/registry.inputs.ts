@@ -1,6 +1,19 @@
 import { Field, Float, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, Length, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import {
   IsDatasetVersion,
   IsMediaType,
@@ -80,8 +93,16 @@ export class BatchManifestInput {
   @ValidateNested({ message: 'an object { id, version }' })
   @Type(() => DatasetRefInput)
   dataset!: DatasetRefInput;
-  @Field(() => Float) @IsInt({ message: 'a non-negative integer' }) @Min(0, { message: 'a non-negative integer' }) @Max(Number.MAX_SAFE_INTEGER) rowsIn!: number;
-  @Field(() => Float) @IsInt({ message: 'a non-negative integer' }) @Min(0, { message: 'a non-negative integer' }) @Max(Number.MAX_SAFE_INTEGER) rowsOut!: number;
+  @Field(() => Float)
+  @IsInt({ message: 'a non-negative integer' })
+  @Min(0, { message: 'a non-negative integer' })
+  @Max(Number.MAX_SAFE_INTEGER)
+  rowsIn!: number;
+  @Field(() => Float)
+  @IsInt({ message: 'a non-negative integer' })
+  @Min(0, { message: 'a non-negative integer' })
+  @Max(Number.MAX_SAFE_INTEGER)
+  rowsOut!: number;
   @Field(() => [SanityCheckInput])
   @IsArray({ message: 'an array of { name, status, value }' })
   @ArrayMaxSize(200)
@@ -115,6 +136,8 @@ export class StoreEvidenceInput {
   @Length(4, Math.ceil(MAX_INLINE_EVIDENCE_BYTES / 3) * 4, {
     message: `base64 of 1 byte to ${MAX_INLINE_EVIDENCE_BYTES / 1024} KiB (larger blobs: PUT /evidence/{sha256})`,
   })
-  @Matches(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/, { message: 'base64 (RFC 4648 §4, with padding)' })
+  @Matches(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/, {
+    message: 'base64 (RFC 4648 §4, with padding)',
+  })
   contentBase64!: string;
 }

@@ -49,7 +49,7 @@ export class RunInputsInput {
   @Field(() => [ModelPinInput], { nullable: true }) @Allow() models?: ModelPinInput[];
 }
 
-@InputType({ description: "A pipeline run of a project, as POST /pipelines/run (seed 000 §9.2) with camelCase fields." })
+@InputType({ description: 'A pipeline run of a project, as POST /pipelines/run (seed 000 §9.2) with camelCase fields.' })
 export class RequestRunInput {
   @Field() @Allow() projectId!: string;
   @Field({ description: 'manual_trigger, manual, commit, pull_request, dataset_version, model_registered, key_rotation or schedule' })
@@ -98,7 +98,12 @@ export class CheckResultInput {
   @Field() @IsEntityId() runId!: string;
   @Field() @IsCheckId() checkId!: string;
   @Field() @IsIn(['PASS', 'FAIL', 'WARNING'], { message: 'PASS, FAIL or WARNING (report errors with reportCheckError)' }) status!: string;
-  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt({ message: 'the attempt reported on (a positive integer)' }) @Min(1) @Max(100) attempt?: number;
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt({ message: 'the attempt reported on (a positive integer)' })
+  @Min(1)
+  @Max(100)
+  attempt?: number;
   @Field(() => [MetricInput], { nullable: true })
   @IsOptional()
   @IsArray()
@@ -126,6 +131,11 @@ export class CheckResultInput {
 export class CheckErrorInput {
   @Field() @IsEntityId() runId!: string;
   @Field() @IsCheckId() checkId!: string;
-  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt({ message: 'the attempt reported on (a positive integer)' }) @Min(1) @Max(100) attempt?: number;
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt({ message: 'the attempt reported on (a positive integer)' })
+  @Min(1)
+  @Max(100)
+  attempt?: number;
   @Field({ description: 'What went wrong (no secrets, no personal data).' }) @IsReason('what went wrong') error!: string;
 }

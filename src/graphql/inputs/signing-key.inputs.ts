@@ -11,4 +11,3 @@ export class RevokeSigningKeyInput {
   @IsUtcMillis()
   compromisedSince?: string | null;
 }
-

@@ -90,7 +90,8 @@ export class DecisionMutations {
   }
 
   @Mutation(() => MutationResult, {
-    description: 'Record that a waiver reached its expiry (refused before it); the policy is then evaluated again. entityId: the waiver id.',
+    description:
+      'Record that a waiver reached its expiry (refused before it); the policy is then evaluated again. entityId: the waiver id.',
   })
   @Roles('approver', 'operator', 'admin')
   async expireWaiver(

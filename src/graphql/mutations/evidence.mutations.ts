@@ -42,7 +42,9 @@ export class EvidenceMutations {
   ): Promise<MutationResult> {
     const bytes = Buffer.from(i.contentBase64, 'base64');
     if (bytes.length === 0 || bytes.length > MAX_INLINE_EVIDENCE_BYTES) {
-      throw invalidInput([{ path: 'contentBase64', message: `1 byte to ${MAX_INLINE_EVIDENCE_BYTES / 1024} KiB (larger blobs: PUT /evidence/{sha256})` }]);
+      throw invalidInput([
+        { path: 'contentBase64', message: `1 byte to ${MAX_INLINE_EVIDENCE_BYTES / 1024} KiB (larger blobs: PUT /evidence/{sha256})` },
+      ]);
     }
     const w = this.kit.context(principal, 'storeEvidence', i.sha256, key);
     const body = (async function* () {

@@ -54,7 +54,9 @@ export const COMMAND_EXPOSURE: Readonly<Record<string, { readonly mutation: stri
   // Issued only by the process manager from the log (src/process/reactions.ts): a caller could skip a step or forge a verdict.
   RequestRunCommand: { notExposed: 'takes a whole compiled plan from the caller: requestRun compiles the attached blueprint instead' },
   StartCheckCommand: { notExposed: 'the worker path is startCheck (ReportCheckCommand), which pins the worker to the caller' },
-  ReportCheckResultCommand: { notExposed: 'the worker path is reportCheckResult (ReportCheckCommand), which pins the worker to the caller' },
+  ReportCheckResultCommand: {
+    notExposed: 'the worker path is reportCheckResult (ReportCheckCommand), which pins the worker to the caller',
+  },
   ReportCheckErrorCommand: { notExposed: 'the worker path is reportCheckError (ReportCheckCommand), which pins the worker to the caller' },
   QueueRunCommand: { notExposed: 'process manager: a run is queued as it is requested' },
   StartStageCommand: { notExposed: 'process manager: stages start when their dependencies and condition are met' },

@@ -50,7 +50,9 @@ export class KeyMutations {
     this.kit = new MutationKit(ledger);
   }
 
-  @Mutation(() => MutationResult, { description: "Register a project's governed key by KMS reference (never key material). entityId: the key id." })
+  @Mutation(() => MutationResult, {
+    description: "Register a project's governed key by KMS reference (never key material). entityId: the key id.",
+  })
   @Roles('operator', 'admin')
   async registerManagedKey(
     @Args('input') i: RegisterManagedKeyInput,
@@ -63,7 +65,14 @@ export class KeyMutations {
       throw forbidden('FORBIDDEN_PROJECT', 'forbidden: your credentials do not cover this project');
     }
     const w = this.kit.context(principal, 'registerManagedKey', i.keyId, key);
-    const input = { keyId: i.keyId, projectId: i.projectId, kmsRef: i.kmsRef, purpose: i.purpose as KeyPurpose, cryptoperiodDays: i.cryptoperiodDays, ...spec(i) };
+    const input = {
+      keyId: i.keyId,
+      projectId: i.projectId,
+      kmsRef: i.kmsRef,
+      purpose: i.purpose as KeyPurpose,
+      cryptoperiodDays: i.cryptoperiodDays,
+      ...spec(i),
+    };
     return this.kit.write(mkeyStream(i.keyId), w, () => this.commands.execute(new RegisterManagedKeyCommand(input, w.meta)), i.keyId);
   }
 
@@ -107,10 +116,14 @@ export class KeyMutations {
   }
 
   @Mutation(() => MutationResult, {
-    description: "Rotate the ledger's signing key: the active key signs the rotation, the new key proves possession. entityId: the new kid.",
+    description:
+      "Rotate the ledger's signing key: the active key signs the rotation, the new key proves possession. entityId: the new kid.",
   })
   @Roles('admin')
-  rotateSigningKey(@CurrentPrincipal() principal: Principal, @Args(KEY_ARG.name, KEY_ARG.options) key: string | null): Promise<MutationResult> {
+  rotateSigningKey(
+    @CurrentPrincipal() principal: Principal,
+    @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
+  ): Promise<MutationResult> {
     assertAllProjects(principal);
     const w = this.kit.context(principal, 'rotateSigningKey', KEYRING_STREAM, key);
     const kid = (written: Written): string => String((written.events[0]?.data as { kid?: unknown } | undefined)?.kid ?? '');

@@ -45,7 +45,9 @@ export class ModelMutations {
     return this.kit.write(modelStream(i.model), w, () => this.commands.execute(command), `${i.model}@${i.digest}`);
   }
 
-  @Mutation(() => MutationResult, { description: 'Withdraw the approval of a model digest for a stage: the batch gate refuses it from then on.' })
+  @Mutation(() => MutationResult, {
+    description: 'Withdraw the approval of a model digest for a stage: the batch gate refuses it from then on.',
+  })
   @Roles('approver', 'admin')
   revokeModelApproval(
     @Args('input') i: RevokeModelApprovalInput,

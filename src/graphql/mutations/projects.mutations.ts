@@ -86,7 +86,9 @@ export class ProjectMutations {
     return this.kit.write(projectStreamFor(i.projectId), w, () => this.commands.execute(command), i.projectId);
   }
 
-  @Mutation(() => MutationResult, { description: "Choose the blueprint a rotation of the project's managed keys triggers (seed 000 RF03)." })
+  @Mutation(() => MutationResult, {
+    description: "Choose the blueprint a rotation of the project's managed keys triggers (seed 000 RF03).",
+  })
   @Roles('operator', 'admin')
   setCryptoPipeline(
     @Args('input') i: SetCryptoPipelineInput,

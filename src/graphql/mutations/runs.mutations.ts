@@ -32,7 +32,7 @@ export class RunMutations {
 
   @Mutation(() => MutationResult, {
     description:
-      "Start a pipeline run of a project (seed 000 §9.2): the blueprint the project attached for the environment is compiled and the run queued. entityId is the run id.",
+      'Start a pipeline run of a project (seed 000 §9.2): the blueprint the project attached for the environment is compiled and the run queued. entityId is the run id.',
   })
   @Roles('operator', 'admin')
   async requestRun(
@@ -116,7 +116,13 @@ export class RunMutations {
   ): Promise<MutationResult> {
     await this.kit.runs.assertCovers(principal, input.runId);
     const w = this.kit.context(principal, 'reportCheckError', `${input.runId}/${input.checkId}`, key);
-    const command = new ReportCheckCommand(input.runId, input.checkId, input.attempt ?? undefined, { kind: 'error', error: input.error }, w.meta);
+    const command = new ReportCheckCommand(
+      input.runId,
+      input.checkId,
+      input.attempt ?? undefined,
+      { kind: 'error', error: input.error },
+      w.meta,
+    );
     return this.kit.write(runStream(input.runId), w, () => this.commands.execute(command), `${input.runId}/${input.checkId}`);
   }
 }

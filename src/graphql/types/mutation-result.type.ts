@@ -24,7 +24,9 @@ export class MutationResult {
   stream!: string;
   @Field(() => Int, { description: "Revision of the stream's last event written by this command (or its head when nothing was written)." })
   revision!: number;
-  @Field(() => [WrittenEvent], { description: 'Empty when the command changed nothing (e.g. the same blueprint content registered again).' })
+  @Field(() => [WrittenEvent], {
+    description: 'Empty when the command changed nothing (e.g. the same blueprint content registered again).',
+  })
   events!: WrittenEvent[];
   @Field({ description: 'True when this command (same actor, mutation, target and idempotencyKey) had already been recorded.' })
   replayed!: boolean;

@@ -1,6 +1,17 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
-import { IsDatasetRef, IsDatasetVersion, IsSanityCheckName, IsDigest, IsEntityId, IsModelName, IsModelVersion, IsPathId, IsSha256Hex, IsStage } from '../../edge/rules.js';
+import {
+  IsDatasetRef,
+  IsDatasetVersion,
+  IsSanityCheckName,
+  IsDigest,
+  IsEntityId,
+  IsModelName,
+  IsModelVersion,
+  IsPathId,
+  IsSha256Hex,
+  IsStage,
+} from '../../edge/rules.js';
 
 export class ModelApprovalQueryDto {
   @IsDigest()
