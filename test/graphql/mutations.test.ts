@@ -343,6 +343,14 @@ describe('GraphQL mutations over HTTP', () => {
     assert.ok(signing.entityId.length > 0);
     const again = await ok(t['admin']!, 'rotateSigningKey', undefined, 'rotate-2026-11');
     assert.deepEqual({ ...again, replayed: false }, signing, 'a replay does not rotate again');
+    const genesis = (JSON.parse((await ctx.fx.store.readStream('ledger-keys'))[0]!.data) as { data: { kid: string } }).data.kid;
+    assert.notEqual(genesis, signing.entityId);
+    const revokedKey = await ok(t['admin']!, 'revokeSigningKey', { kid: genesis, reason: 'retired after the rotation test' });
+    assert.equal(revokedKey.entityId, genesis);
+    assert.deepEqual(
+      revokedKey.events.map((e) => e.type),
+      ['SigningKeyRevoked'],
+    );
 
     // A model trained by the approved run: the process manager approves it for production, then a batch may use it.
     const digest = `sha256:${sha256Hex('model weights v1')}`;

@@ -1,7 +1,7 @@
 import type { EventEnvelope } from 'ledger-verify';
 import { forbidden } from '../../auth/auth-errors.js';
 import type { Principal } from '../../auth/principal.js';
-import { assertAllProjects, assertProjectScope } from '../../auth/scope.js';
+import { assertProjectScope } from '../../auth/scope.js';
 import { NotFound } from '../../domain/errors.js';
 import { writeContext, type WriteContext } from '../../edge/idempotency.js';
 import type { Ledger } from '../../ledger/open-ledger.js';
@@ -49,7 +49,11 @@ export class MutationKit {
     let replayed = false;
     let result: unknown;
     if (w.idempotent && (await this.writtenBy(stream, w.meta.commandId)).events.length > 0) replayed = true;
-    else result = await dispatch();
+    else {
+      result = await dispatch();
+      // The ledger writer recognised the command (a concurrent replay of the same key): also a replay.
+      replayed = (result as { idempotent?: unknown } | undefined)?.idempotent === true;
+    }
     const written = await this.writtenBy(stream, w.meta.commandId);
     const last = written.events.at(-1);
     return Object.assign(new MutationResult(), {
@@ -92,15 +96,6 @@ export class MutationKit {
     }
     assertProjectScope(principal, project);
     return project;
-  }
-
-  assertProject(principal: Principal, project: string): void {
-    assertProjectScope(principal, project);
-  }
-
-  /** Ledger-wide commands (blueprints, models, evidence, signing keys) need the scope of every project. */
-  assertAllProjects(principal: Principal): void {
-    assertAllProjects(principal);
   }
 }
 
