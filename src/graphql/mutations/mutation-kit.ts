@@ -46,14 +46,10 @@ export class MutationKit {
     entity: string | ((written: Written, result: unknown) => string),
     digest: string | ((written: Written, result: unknown) => string | null) = () => null,
   ): Promise<MutationResult> {
-    let replayed = false;
-    let result: unknown;
-    if (w.idempotent && (await this.writtenBy(stream, w.meta.commandId)).events.length > 0) replayed = true;
-    else {
-      result = await dispatch();
-      // The ledger writer recognised the command (a concurrent replay of the same key): also a replay.
-      replayed = (result as { idempotent?: unknown } | undefined)?.idempotent === true;
-    }
+    const recorded = w.idempotent && (await this.writtenBy(stream, w.meta.commandId)).events.length > 0;
+    const result = recorded ? undefined : await dispatch();
+    // Also a replay: the ledger writer recognised the command (a concurrent request with the same key).
+    const replayed = recorded || (result as { idempotent?: unknown } | undefined)?.idempotent === true;
     const written = await this.writtenBy(stream, w.meta.commandId);
     const last = written.events.at(-1);
     return Object.assign(new MutationResult(), {
