@@ -11,38 +11,10 @@ import { startTestApp, type TestApp } from '../auth/app-fixture.js';
 import { dsIaCrypto, eventually, sha256Hex } from '../e2e/support.js';
 import { useLedgerFixture } from '../support/ledger-fixture.js';
 import { gql, type GqlResponse } from './client.js';
+import { invalidInputs, mutate as mutateOver, reportFor, type Result } from './mutation-support.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const PROJECT = 'gql-service-1';
-const RESULT = 'stream entityId revision replayed digest events { id type revision position }';
-
-interface Result {
-  stream: string;
-  entityId: string;
-  revision: number;
-  replayed: boolean;
-  digest: string | null;
-  events: { id: string; type: string; revision: number; position: number }[];
-}
-
-/** What the workers report, per check of ds-ia-crypto (as test/e2e/pipeline.test.ts). */
-function reportFor(checkId: string, evidence: string): Record<string, unknown> {
-  switch (checkId) {
-    case 'unit_tests':
-      return { status: 'PASS', metrics: [{ name: 'coverage', value: 0.85 }], evidence: [`sha256:${evidence}`], tool: 'pytest@8.3.2' };
-    case 'sast':
-      return { status: 'PASS', findings: [{ id: 'semgrep-91', severity: 'LOW', category: 'vulnerability' }], tool: 'semgrep@1.90.0' };
-    case 'offline_metrics':
-      return { status: 'PASS', metrics: [{ name: 'f1_score', value: 0.86 }] };
-    case 'fairness_check':
-      return { status: 'PASS', metrics: [{ name: 'disparity', value: 0.04 }] };
-    case 'perf_test':
-      return { status: 'PASS', metrics: [{ name: 'latency_ms_p95', value: 180 }] };
-    default:
-      return { status: 'PASS' };
-  }
-}
-
 describe('GraphQL mutations over HTTP', () => {
   let api!: TestApp;
   // Registered before the fixture's hooks: the app (and its process manager) stops before the database goes.
@@ -67,15 +39,8 @@ describe('GraphQL mutations over HTTP', () => {
       .map((e) => `${e.type} by ${e.actor.id}`);
   }
 
-  async function mutate(token: string, name: string, input: Record<string, unknown> | undefined, key?: string): Promise<GqlResponse> {
-    const args = [input !== undefined ? 'input: $input' : '', key !== undefined ? 'idempotencyKey: $key' : ''].filter(Boolean).join(', ');
-    const inputType = `${name.charAt(0).toUpperCase()}${name.slice(1)}Input`;
-    const vars = [input !== undefined ? `$input: ${TYPE_OF[name] ?? inputType}!` : '', key !== undefined ? '$key: String' : '']
-      .filter(Boolean)
-      .join(', ');
-    const op = `mutation${vars ? `(${vars})` : ''} { ${name}${args ? `(${args})` : ''} { ${RESULT} } }`;
-    return gql(api.url, op, { ...(input !== undefined ? { input } : {}), ...(key !== undefined ? { key } : {}) }, token);
-  }
+  const mutate = (token: string, name: string, input: Record<string, unknown> | undefined, key?: string) =>
+    mutateOver(api.url, token, name, input, key);
 
   async function ok(token: string, name: string, input?: Record<string, unknown>, key?: string): Promise<Result> {
     const r = await mutate(token, name, input, key);
@@ -409,87 +374,7 @@ describe('GraphQL mutations over HTTP', () => {
   });
 
   it('refuses invalid input with INVALID_INPUT and the field, and writes nothing', async () => {
-    const hex = 'c'.repeat(64);
-    const cases: [string, string, Record<string, unknown> | undefined, string][] = [
-      ['operator', 'createProject', { projectId: 'Bad Id', name: 'x', projectType: 'lib', ownerId: 'team:a' }, 'projectId'],
-      ['operator', 'createProject', { projectId: 'ok-id', name: 'x', projectType: 'lib', ownerId: 'alice@example.com' }, 'ownerId'],
-      ['operator', 'archiveProject', { projectId: PROJECT, reason: '' }, 'reason'],
-      ['operator', 'attachBlueprint', { projectId: PROJECT, environment: 'Prod!', blueprintId: 'b', blueprintVersion: 1 }, 'environment'],
-      ['operator', 'detachBlueprint', { projectId: PROJECT, environment: '' }, 'environment'],
-      ['operator', 'setCryptoPipeline', { projectId: PROJECT, blueprintId: 'b', blueprintVersion: 0 }, 'blueprintVersion'],
-      ['operatorAll', 'registerBlueprint', { yaml: '' }, 'yaml'],
-      ['operatorAll', 'deprecateBlueprint', { blueprintId: 'b', version: 1, reason: '' }, 'reason'],
-      ['operator', 'requestRun', { projectId: PROJECT, eventType: 'push' }, 'eventType'],
-      ['operator', 'requestRun', { projectId: PROJECT, eventType: 'commit', trigger: { commit: 'xyz' } }, 'trigger.commit'],
-      ['operator', 'requestRun', { projectId: PROJECT, eventType: 'manual', parametersJson: '[1]' }, 'parametersJson'],
-      ['operator', 'cancelRun', { runId: 'r 1', reason: 'x' }, 'runId'],
-      ['worker', 'startCheck', { runId: 'r1', checkId: 'Bad Check' }, 'checkId'],
-      ['worker', 'reportCheckResult', { runId: 'r1', checkId: 'sast', status: 'ERROR' }, 'status'],
-      ['worker', 'reportCheckResult', { runId: 'r1', checkId: 'sast', status: 'PASS', evidence: ['md5:1'] }, 'evidence'],
-      [
-        'worker',
-        'reportCheckResult',
-        { runId: 'r1', checkId: 'sast', status: 'PASS', metrics: [{ name: '1x', value: 1 }] },
-        'metrics[0].name',
-      ],
-      ['worker', 'reportCheckError', { runId: 'r1', checkId: 'sast', error: '' }, 'error'],
-      ['approver', 'grantApproval', { runId: 'r1', role: 'Approver!' }, 'role'],
-      ['approver', 'vetoRun', { runId: 'r1', role: 'approver', reason: '' }, 'reason'],
-      [
-        'approver',
-        'grantWaiver',
-        {
-          runId: 'r1',
-          waiverId: 'w',
-          role: 'approver',
-          target: { check: 'a', finding: 'b' },
-          justification: 'long enough reason',
-          expiresAt: '2099-01-01T00:00:00.000Z',
-        },
-        'target',
-      ],
-      [
-        'approver',
-        'grantWaiver',
-        { runId: 'r1', waiverId: 'w', role: 'approver', target: { check: 'a' }, justification: 'short', expiresAt: '2099-01-01' },
-        'justification',
-      ],
-      ['approver', 'revokeWaiver', { runId: 'r1', waiverId: 'w', reason: '' }, 'reason'],
-      ['approver', 'expireWaiver', { runId: 'r1', waiverId: 'w w' }, 'waiverId'],
-      [
-        'operator',
-        'registerManagedKey',
-        { keyId: 'k', projectId: PROJECT, kmsRef: 'kms://k', purpose: 'fun', cryptoperiodDays: 90, algorithm: 'AES-GCM', sizeBits: 256 },
-        'purpose',
-      ],
-      ['operator', 'rotateManagedKey', { keyId: 'k', kmsRef: 'kms://k', reason: '', algorithm: 'AES-GCM', sizeBits: 256 }, 'reason'],
-      ['operator', 'retireManagedKey', { keyId: 'k k', reason: 'x' }, 'keyId'],
-      ['operator', 'reportKeyCompromise', { keyId: 'k', reason: 'x', compromisedSince: 'yesterday' }, 'compromisedSince'],
-      ['admin', 'revokeSigningKey', { kid: 'k', reason: '' }, 'reason'],
-      ['worker', 'registerModelVersion', { model: 'Fraud', version: 'v1', digest: `sha256:${hex}` }, 'model'],
-      ['approver', 'revokeModelApproval', { model: 'm', digest: `sha256:${hex}`, stage: 'Prod', reason: 'x' }, 'stage'],
-      ['approver', 'revokeModelVersion', { model: 'm', digest: 'sha256:1', reason: 'x' }, 'digest'],
-      [
-        'worker',
-        'recordBatchManifest',
-        {
-          jobId: 'j',
-          partition: 'p',
-          runId: 'r1',
-          stage: 'production',
-          model: { name: 'm', digest: `sha256:${hex}` },
-          dataset: { id: 'd', version: '1' },
-          rowsIn: -1,
-          rowsOut: 0,
-          sanityChecks: [],
-          policyDigest: `sha256:${hex}`,
-          configHash: `sha256:${hex}`,
-          artifacts: [],
-        },
-        'rowsIn',
-      ],
-      ['worker', 'storeEvidence', { sha256: hex, mediaType: 'application/json', contentBase64: 'not base64!' }, 'contentBase64'],
-    ];
+    const cases = invalidInputs(PROJECT);
     const covered = new Set(cases.map((c) => c[1]));
     for (const m of EXPOSED_MUTATIONS) if (m !== 'rotateSigningKey') assert.ok(covered.has(m), `no invalid-input case for ${m}`);
     for (const [who, name, input, path] of cases) {
@@ -517,10 +402,3 @@ describe('GraphQL mutations over HTTP', () => {
     assert.match(r.errors![0]!.message, /hash to/);
   });
 });
-
-/** Mutations without an `<Name>Input` type of their own name. */
-const TYPE_OF: Record<string, string> = {
-  reportCheckResult: 'CheckResultInput',
-  reportCheckError: 'CheckErrorInput',
-  recordBatchManifest: 'BatchManifestInput',
-};
