@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { LedgerError } from '../domain/errors.js';
+import { LedgerError, ValidationError } from '../domain/errors.js';
 
 const STATUS: Record<string, number> = {
   ValidationError: 400,
@@ -11,11 +11,17 @@ const STATUS: Record<string, number> = {
   Unavailable: 503,
 };
 
-/** The GraphQL edge's error mapping: one line, a stable code and the HTTP-like status in `extensions`. */
+/**
+ * The GraphQL edge's error mapping: one line, a stable code and the HTTP-like status in `extensions`;
+ * a refused input (INVALID_INPUT and the domain's own validation codes) also lists `fields: [{ path, message }]`,
+ * paths relative to the operation's `input` argument. 401/403 come from src/auth with wording that never
+ * says whether the target exists.
+ */
 export function toGraphqlError(exception: unknown): GraphQLError {
   if (exception instanceof GraphQLError) return exception;
   if (exception instanceof LedgerError) {
-    return new GraphQLError(exception.message, { extensions: { code: exception.code, status: STATUS[exception.kind] ?? 500 } });
+    const fields = exception instanceof ValidationError && exception.problems.length > 0 ? { fields: exception.problems } : {};
+    return new GraphQLError(exception.message, { extensions: { code: exception.code, status: STATUS[exception.kind] ?? 500, ...fields } });
   }
   if (exception instanceof HttpException) {
     const body = exception.getResponse() as { code?: unknown };
@@ -49,7 +55,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (mapped) {
     // Apollo replaces the code of a validation rule's error: such errors also carry it as ledgerCode.
     const code = mapped.extensions['ledgerCode'] ?? mapped.extensions['code'];
-    return { message: mapped.message, ...where, extensions: { code, status: mapped.extensions['status'] } };
+    const fields = Array.isArray(mapped.extensions['fields']) ? { fields: mapped.extensions['fields'] } : {};
+    return { message: mapped.message, ...where, extensions: { code, status: mapped.extensions['status'], ...fields } };
   }
   return { message: formatted.message, ...where, extensions: { code: formatted.extensions?.['code'] ?? 'GRAPHQL_ERROR' } };
 }

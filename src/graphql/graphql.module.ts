@@ -17,9 +17,17 @@ import { ProjectionsResolver } from './resolvers/projections.resolver.js';
 import { SigningKeysResolver } from './resolvers/signing-keys.resolver.js';
 import { READ_MODEL_RESOLVERS } from './resolvers/read-model.resolvers.js';
 import { watchCredentials, type ClosableSocket } from './ws-auth.js';
+import { MUTATION_RESOLVERS } from './mutations/index.js';
 
 /** Every resolver of the API (the committed schema is generated from these). */
-export const RESOLVERS = [AuditTrailResolver, SigningKeysResolver, ProjectionsResolver, LedgerEventsResolver, ...READ_MODEL_RESOLVERS];
+export const RESOLVERS = [
+  AuditTrailResolver,
+  SigningKeysResolver,
+  ProjectionsResolver,
+  LedgerEventsResolver,
+  ...READ_MODEL_RESOLVERS,
+  ...MUTATION_RESOLVERS,
+];
 
 type WsExtra = { principal?: Principal; socket?: ClosableSocket };
 

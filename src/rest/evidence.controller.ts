@@ -6,12 +6,11 @@ import { Roles } from '../auth/decorators.js';
 import { EVIDENCE_STORE } from '../app/tokens.js';
 import { StoreEvidenceCommand, type StoreEvidenceResult } from '../commands/evidence/store-evidence.command.js';
 import { ValidationError } from '../domain/errors.js';
+import { MEDIA_TYPE } from '../edge/rules.js';
 import type { EvidenceBlobStore } from '../evidence/evidence-store.js';
 import { Sha256Param } from './dto/params.dto.js';
 import type { WriteContext } from './idempotency.js';
 import { Write } from './write-context.decorator.js';
-
-const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
 
 /**
  * Evidence blobs, content-addressed: `PUT /evidence/{sha256}` streams the raw body into the

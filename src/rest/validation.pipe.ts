@@ -1,8 +1,10 @@
-import { ValidationPipe, type ValidationError as ClassValidatorError } from '@nestjs/common';
-import { ValidationError, type FieldProblem } from '../domain/errors.js';
+import { ValidationPipe } from '@nestjs/common';
+import { flatten, invalidInput } from '../edge/invalid-input.js';
+
+export { invalidInput };
 
 /**
- * The global input pipe of the REST edge: class-validator DTOs, unknown fields refused, and
+ * The global input pipe of the REST and GraphQL edges: class-validator DTOs, unknown fields refused, and
  * every problem reported once as `ValidationError INVALID_INPUT` with field-level messages
  * (`{ error: { code, message, fields: [{ path, message }] } }`, status 400). Nothing runs
  * (and nothing is appended) when the input is refused.
@@ -16,24 +18,4 @@ export function inputPipe(): ValidationPipe {
     stopAtFirstError: false,
     exceptionFactory: (errors) => invalidInput(flatten(errors)),
   });
-}
-
-export function invalidInput(fields: readonly FieldProblem[]): ValidationError {
-  const first = fields[0];
-  const more = fields.length > 1 ? ` (and ${fields.length - 1} more)` : '';
-  return new ValidationError(
-    'INVALID_INPUT',
-    first ? `invalid input: ${first.path}: ${first.message}${more}: fix the fields listed and send again` : 'invalid input',
-    fields,
-  );
-}
-
-function flatten(errors: readonly ClassValidatorError[], prefix = ''): FieldProblem[] {
-  const out: FieldProblem[] = [];
-  for (const e of errors) {
-    const path = prefix === '' ? e.property : /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`;
-    for (const message of Object.values(e.constraints ?? {})) out.push({ path, message });
-    if (e.children && e.children.length > 0) out.push(...flatten(e.children, path));
-  }
-  return out;
 }

@@ -19,7 +19,20 @@ const REST: Record<string, Access> = {
   'GET /auth/whoami': ROLES,
   'GET /metrics': OPS,
 };
-const GRAPHQL: Record<string, { access: Access; operation: string }> = {
+/**
+ * A mutation with an input every role that passes the guard gets refused as INVALID_INPUT: the
+ * matrix checks who reaches the resolver, and nothing is written.
+ */
+const mutation = (access: Access, name: string, args: string) => ({
+  access,
+  operation: `mutation { ${name}(${args}) { entityId } }`,
+  allowedOutcome: 'INVALID_INPUT',
+});
+const HEX = 'c'.repeat(64);
+const APPROVERS: readonly Role[] = ['admin', 'approver'];
+const WRITERS: readonly Role[] = ['admin', 'operator', 'worker'];
+
+const GRAPHQL: Record<string, { access: Access; operation: string; allowedOutcome?: string }> = {
   'Query.auditTrail': { access: READERS, operation: '{ auditTrail(first: 1) { items { position } } }' },
   'Query.signingKeys': { access: READERS, operation: '{ signingKeys { kid } }' },
   'Query.projections': { access: ['admin', 'operator', 'auditor'], operation: '{ projections { name lag } }' },
@@ -38,6 +51,73 @@ const GRAPHQL: Record<string, { access: Access; operation: string }> = {
     operation: `{ isModelApproved(model: "m", digest: "sha256:${'0'.repeat(64)}", stage: "production") { approved } }`,
   },
   'Query.batchManifests': { access: READERS, operation: '{ batchManifests(first: 1) { jobId } }' },
+  // Mutations (decision 0050): the same roles as the REST route of the same command, where there is one.
+  'Mutation.createProject': mutation(
+    OPS,
+    'createProject',
+    'input: { projectId: "Bad Id", name: "x", projectType: "lib", ownerId: "team:a" }',
+  ),
+  'Mutation.archiveProject': mutation(OPS, 'archiveProject', 'input: { projectId: "p1", reason: "" }'),
+  'Mutation.attachBlueprint': mutation(
+    OPS,
+    'attachBlueprint',
+    'input: { projectId: "p1", environment: "Prod!", blueprintId: "b", blueprintVersion: 1 }',
+  ),
+  'Mutation.detachBlueprint': mutation(OPS, 'detachBlueprint', 'input: { projectId: "p1", environment: "" }'),
+  'Mutation.setCryptoPipeline': mutation(OPS, 'setCryptoPipeline', 'input: { projectId: "p1", blueprintId: "b", blueprintVersion: 0 }'),
+  'Mutation.registerBlueprint': mutation(OPS, 'registerBlueprint', 'input: { yaml: "" }'),
+  'Mutation.deprecateBlueprint': mutation(OPS, 'deprecateBlueprint', 'input: { blueprintId: "b", version: 1, reason: "" }'),
+  'Mutation.requestRun': mutation(OPS, 'requestRun', 'input: { projectId: "p1", eventType: "push" }'),
+  'Mutation.cancelRun': mutation(OPS, 'cancelRun', 'input: { runId: "r 1", reason: "x" }'),
+  'Mutation.startCheck': mutation(['worker'], 'startCheck', 'input: { runId: "r1", checkId: "Bad Check" }'),
+  'Mutation.reportCheckResult': mutation(['worker'], 'reportCheckResult', 'input: { runId: "r1", checkId: "sast", status: "ERROR" }'),
+  'Mutation.reportCheckError': mutation(['worker'], 'reportCheckError', 'input: { runId: "r1", checkId: "sast", error: "" }'),
+  'Mutation.grantApproval': mutation(APPROVERS, 'grantApproval', 'input: { runId: "r1", role: "Approver!" }'),
+  'Mutation.vetoRun': mutation(APPROVERS, 'vetoRun', 'input: { runId: "r1", role: "approver", reason: "" }'),
+  'Mutation.grantWaiver': mutation(
+    APPROVERS,
+    'grantWaiver',
+    'input: { runId: "r1", waiverId: "w", role: "approver", target: { check: "a" }, justification: "short", expiresAt: "2099-01-01" }',
+  ),
+  'Mutation.revokeWaiver': mutation(APPROVERS, 'revokeWaiver', 'input: { runId: "r1", waiverId: "w", reason: "" }'),
+  'Mutation.expireWaiver': mutation(['admin', 'approver', 'operator'], 'expireWaiver', 'input: { runId: "r1", waiverId: "w w" }'),
+  'Mutation.registerManagedKey': mutation(
+    OPS,
+    'registerManagedKey',
+    'input: { keyId: "k", projectId: "p1", kmsRef: "kms://k", purpose: "fun", cryptoperiodDays: 90, algorithm: "AES-GCM", sizeBits: 256 }',
+  ),
+  'Mutation.rotateManagedKey': mutation(
+    OPS,
+    'rotateManagedKey',
+    'input: { keyId: "k", kmsRef: "kms://k", reason: "", algorithm: "AES-GCM", sizeBits: 256 }',
+  ),
+  'Mutation.retireManagedKey': mutation(OPS, 'retireManagedKey', 'input: { keyId: "k k", reason: "x" }'),
+  'Mutation.reportKeyCompromise': mutation(OPS, 'reportKeyCompromise', 'input: { keyId: "k", reason: "x", compromisedSince: "yesterday" }'),
+  'Mutation.rotateSigningKey': mutation(['admin'], 'rotateSigningKey', 'idempotencyKey: "has a space"'),
+  'Mutation.revokeSigningKey': mutation(['admin'], 'revokeSigningKey', 'input: { kid: "k", reason: "" }'),
+  'Mutation.registerModelVersion': mutation(
+    WRITERS,
+    'registerModelVersion',
+    `input: { model: "Fraud", version: "v1", digest: "sha256:${HEX}" }`,
+  ),
+  'Mutation.revokeModelApproval': mutation(
+    APPROVERS,
+    'revokeModelApproval',
+    `input: { model: "m", digest: "sha256:${HEX}", stage: "Prod", reason: "x" }`,
+  ),
+  'Mutation.revokeModelVersion': mutation(APPROVERS, 'revokeModelVersion', 'input: { model: "m", digest: "sha256:1", reason: "x" }'),
+  'Mutation.recordBatchManifest': mutation(
+    WRITERS,
+    'recordBatchManifest',
+    `input: { jobId: "j", partition: "p", runId: "r1", stage: "production", model: { name: "m", digest: "sha256:${HEX}" }, ` +
+      `dataset: { id: "d", version: "1" }, rowsIn: -1, rowsOut: 0, sanityChecks: [], policyDigest: "sha256:${HEX}", ` +
+      `configHash: "sha256:${HEX}", artifacts: [] }`,
+  ),
+  'Mutation.storeEvidence': mutation(
+    WRITERS,
+    'storeEvidence',
+    `input: { sha256: "${HEX}", mediaType: "application/json", contentBase64: "not base64!" }`,
+  ),
   'Subscription.ledgerEvents': {
     access: ['admin', 'operator', 'auditor'],
     operation: 'subscription { ledgerEvents(fromPosition: 0) { position } }',
@@ -112,15 +192,17 @@ describe('role x operation matrix', () => {
     });
   }
 
-  for (const [field, { access, operation }] of Object.entries(GRAPHQL)) {
+  for (const [field, { access, operation, allowedOutcome = 'ok' }] of Object.entries(GRAPHQL)) {
     it(`${field}: ${access === 'public' ? 'public' : access.join(', ')}`, async () => {
       const run = field.startsWith('Subscription.') ? subscribeOnce : (op: string, token?: string) => queryOnce(op, token);
+      const head = await ctx.fx.store.headPosition();
       const anonymous = await run(operation, undefined);
       assert.equal(anonymous, 'UNAUTHENTICATED');
       for (const role of ROLES) {
         const outcome = await run(operation, tokens.get(role));
-        assert.equal(outcome, allowed(access, role) ? 'ok' : 'FORBIDDEN_ROLE', `${role} on ${field}`);
+        assert.equal(outcome, allowed(access, role) ? allowedOutcome : 'FORBIDDEN_ROLE', `${role} on ${field}`);
       }
+      assert.equal(await ctx.fx.store.headPosition(), head, `${field}: the matrix wrote nothing`);
     });
   }
 

@@ -1,59 +1,62 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
-
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-const DIGEST_MESSAGE = '"sha256:" followed by 64 lowercase hex characters';
-const STAGE = /^[a-z][a-z0-9-]{0,39}$/;
-const STAGE_MESSAGE = 'a stage such as staging or production (lowercase letters, digits, -)';
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:=/-]{0,199}$/;
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  IsDatasetRef,
+  IsDatasetVersion,
+  IsSanityCheckName,
+  IsDigest,
+  IsEntityId,
+  IsModelName,
+  IsModelVersion,
+  IsPathId,
+  IsSha256Hex,
+  IsStage,
+} from '../../edge/rules.js';
 
 export class ModelApprovalQueryDto {
-  @Matches(DIGEST, { message: DIGEST_MESSAGE })
+  @IsDigest()
   digest!: string;
 
-  @Matches(STAGE, { message: STAGE_MESSAGE })
+  @IsStage()
   stage!: string;
 }
 
 export class RegisterModelVersionDto {
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/, { message: 'a version such as v3.4.1 (letters, digits, . _ + -)' })
+  @IsModelVersion()
   version!: string;
 
-  @Matches(DIGEST, { message: DIGEST_MESSAGE })
+  @IsDigest()
   digest!: string;
 
   @IsOptional()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, { message: 'the id of the run that produced the model' })
+  @IsEntityId({ message: 'the id of the run that produced the model' })
   run_id?: string;
 
   @IsOptional()
   @IsArray({ message: 'an array of dataset@version references' })
   @ArrayMaxSize(100)
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}@[A-Za-z0-9._:-]{1,100}$/, {
-    each: true,
-    message: 'dataset@version, e.g. curated/tx@2025-06-01',
-  })
+  @IsDatasetRef({ each: true })
   trained_on?: string[];
 }
 
 class ModelRefDto {
-  @Matches(/^[a-z0-9][a-z0-9._-]{0,99}$/, { message: 'a model name' })
+  @IsModelName({ message: 'a model name' })
   name!: string;
 
-  @Matches(DIGEST, { message: DIGEST_MESSAGE })
+  @IsDigest()
   digest!: string;
 }
 
 class DatasetRefDto {
-  @Matches(ID, { message: 'a dataset id such as curated/tx_2025' })
+  @IsPathId({ message: 'a dataset id such as curated/tx_2025' })
   id!: string;
 
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, { message: 'a dataset version' })
+  @IsDatasetVersion()
   version!: string;
 }
 
 class SanityCheckDto {
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { message: 'a check name' })
+  @IsSanityCheckName()
   name!: string;
 
   @IsIn(['PASS', 'FAIL', 'WARNING'], { message: 'PASS, FAIL or WARNING' })
@@ -65,13 +68,13 @@ class SanityCheckDto {
 }
 
 export class BatchManifestDto {
-  @Matches(ID, { message: 'a partition id such as dt=2025-06-01' })
+  @IsPathId({ message: 'a partition id such as dt=2025-06-01' })
   partition!: string;
 
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, { message: 'the id of the run this job belongs to' })
+  @IsEntityId({ message: 'the id of the run this job belongs to' })
   run_id!: string;
 
-  @Matches(STAGE, { message: STAGE_MESSAGE })
+  @IsStage()
   stage!: string;
 
   @ValidateNested({ message: 'an object { name, digest }' })
@@ -98,14 +101,14 @@ export class BatchManifestDto {
   @Type(() => SanityCheckDto)
   sanity_checks!: SanityCheckDto[];
 
-  @Matches(DIGEST, { message: DIGEST_MESSAGE })
+  @IsDigest()
   policy_digest!: string;
 
-  @Matches(DIGEST, { message: DIGEST_MESSAGE })
+  @IsDigest()
   config_hash!: string;
 
   @IsArray({ message: 'an array of SHA-256 digests (64 lowercase hex) of evidence blobs' })
   @ArrayMaxSize(1000)
-  @Matches(/^[0-9a-f]{64}$/, { each: true, message: 'a SHA-256 of 64 lowercase hex characters' })
+  @IsSha256Hex({ each: true, message: 'a SHA-256 of 64 lowercase hex characters' })
   artifacts!: string[];
 }
