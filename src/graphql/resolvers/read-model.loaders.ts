@@ -9,6 +9,7 @@ import {
   type DecisionRow,
   type WaiverRow,
 } from '../../projections/decisions/decisions.queries.js';
+import type { RunDetailRow } from '../../projections/runs/run-detail.queries.js';
 import { evidenceBySha, type EvidenceRow } from '../../projections/evidence/evidence.queries.js';
 import {
   checksOfRuns,
@@ -84,6 +85,16 @@ export function readModelLoaders(ctx: object, pool: pg.Pool): ReadModelLoaders {
     perContext.set(ctx, loaders);
   }
   return loaders;
+}
+
+/** Seeds the loaders with a run detail read in one statement, so its fields are not fetched again. */
+export function primeRunDetail(loaders: ReadModelLoaders, d: RunDetailRow): void {
+  const id = d.run.runId;
+  loaders.stages.prime(id, d.stages);
+  loaders.checks.prime(id, d.checks);
+  loaders.decision.prime(id, d.decision);
+  loaders.approvals.prime(id, d.approvals);
+  loaders.waivers.prime(id, d.waivers);
 }
 
 /** null: every project; otherwise the projects the principal may read. */
