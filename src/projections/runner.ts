@@ -171,7 +171,10 @@ export class ProjectionRunner {
   }
 
   private async applyBatch(client: pg.PoolClient, events: readonly RecordedEvent[]): Promise<number> {
+    // Asynchronous commit (decision 0058): rows and checkpoint still commit together or not at all;
+    // a crash can only lose the last few batches whole, which are applied again from the checkpoint.
     return this.inTransaction(client, async () => {
+      await client.query('SET LOCAL synchronous_commit = off');
       const cp = await readCheckpoint(client, this.projection.name, true);
       const from = cp?.position ?? 0;
       const fresh = events.filter((e) => e.position >= from);

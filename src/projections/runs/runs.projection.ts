@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { RunEvent } from '../../domain/run/types.js';
 import type { Projection, ProjectedEvent } from '../projection.js';
-import { bareSha256, eventsOf, insertMany, jsonb } from '../rm-common/sql.js';
+import { bareSha256, eventsOf, insertMany, jsonb, pipelinedWrites } from '../rm-common/sql.js';
 import { RUNS_MIGRATIONS } from './migrations.js';
 
 /**
@@ -16,10 +16,12 @@ export const runsProjection: Projection = {
   version: 1,
   migrations: RUNS_MIGRATIONS,
   tables: ['ql_runs', 'ql_run_stages', 'ql_run_checks', 'ql_run_evidence'],
-  async apply(events: readonly ProjectedEvent[], tx: pg.PoolClient): Promise<void> {
+  async apply(events: readonly ProjectedEvent[], client: pg.PoolClient): Promise<void> {
+    const { tx, flush } = pipelinedWrites(client);
     for (const { event, id: runId, e } of eventsOf<RunEvent>(events, 'run')) {
       await applyRunEvent(tx, runId, event, e.recorded.position);
     }
+    await flush();
   },
 };
 
