@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { DynamicModule } from '@nestjs/common';
 import { GraphQLModule, type GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
@@ -56,6 +57,8 @@ export function ledgerGraphqlModule(options: LedgerGraphqlOptions = {}): Dynamic
       csrfPrevention: true,
       includeStacktraceInErrorResponses: false,
       validationRules: [operationLimits()],
+      // No HTTP cache hints are served: without the plugin no resolver is wrapped per field (decision 0057).
+      plugins: [ApolloServerPluginCacheControlDisabled()],
       // Keep Apollo's HTTP status for a request without valid credentials (401); Nest would reset it to 200.
       preserveHttpStatusForExecutionErrors: false,
       autoTransformHttpErrors: false,

@@ -11,6 +11,7 @@ import {
 } from '../../projections/decisions/decisions.queries.js';
 import { attachmentsOf, type BlueprintAttachmentRow } from '../../projections/blueprints/blueprints.queries.js';
 import { managedKeyVersions, type ManagedKeyVersionRow } from '../../projections/managed-keys/managed-keys.queries.js';
+import type { RunDetailRow } from '../../projections/runs/run-detail.queries.js';
 import { evidenceBySha, type EvidenceRow } from '../../projections/evidence/evidence.queries.js';
 import {
   checksOfRuns,
@@ -106,6 +107,16 @@ export function readModelLoaders(ctx: object, pool: pg.Pool): ReadModelLoaders {
  */
 export function resetReadModelLoaders(ctx: object): void {
   perContext.delete(ctx);
+}
+
+/** Seeds the loaders with a run detail read in one statement, so its fields are not fetched again. */
+export function primeRunDetail(loaders: ReadModelLoaders, d: RunDetailRow): void {
+  const id = d.run.runId;
+  loaders.stages.prime(id, d.stages);
+  loaders.checks.prime(id, d.checks);
+  loaders.decision.prime(id, d.decision);
+  loaders.approvals.prime(id, d.approvals);
+  loaders.waivers.prime(id, d.waivers);
 }
 
 /** null: every project; otherwise the projects the principal may read. */

@@ -6,11 +6,12 @@ import type { Principal } from '../../auth/principal.js';
 import { assertProjectScope, CurrentPrincipal } from '../../auth/scope.js';
 import { ValidationError } from '../../domain/errors.js';
 import type { Ledger } from '../../ledger/open-ledger.js';
-import { queryRuns, runsById, type CheckRow, type RunRow, type StageRow } from '../../projections/runs/runs.queries.js';
+import { runDetail } from '../../projections/runs/run-detail.queries.js';
+import { queryRuns, type CheckRow, type RunRow, type StageRow } from '../../projections/runs/runs.queries.js';
 import { Decision } from '../types/decision.type.js';
 import { Run, RunCheck, RunFilter, RunPage, RunStage } from '../types/run.type.js';
 import { toDecision } from './decisions.resolver.js';
-import { inScope, READERS, readModelLoaders, scopeOf } from './read-model.loaders.js';
+import { inScope, primeRunDetail, READERS, readModelLoaders, scopeOf } from './read-model.loaders.js';
 import { assertPageSize, assertTimeWindow } from '../arguments.js';
 
 export const MAX_RUN_PAGE = 200;
@@ -47,9 +48,13 @@ export class RunsResolver {
 
   @Query(() => Run, { nullable: true, description: 'One run; null when it does not exist or your credentials do not cover its project.' })
   @Roles(...READERS)
-  async run(@CurrentPrincipal() principal: Principal, @Args('id') id: string): Promise<Run | null> {
-    const row = (await runsById(this.ledger.pool, [id])).get(id);
-    return row && inScope(principal, row.projectId) ? toRun(row) : null;
+  async run(@CurrentPrincipal() principal: Principal, @Args('id') id: string, @Context() ctx: object): Promise<Run | null> {
+    // One statement for the run and everything under it (decision 0056); the loaders are primed
+    // with its parts, so the stages, checks, decision, approvals and waivers fields query nothing.
+    const detail = await runDetail(this.ledger.pool, id);
+    if (!detail || !inScope(principal, detail.run.projectId)) return null;
+    primeRunDetail(readModelLoaders(ctx, this.ledger.pool), detail);
+    return toRun(detail.run);
   }
 
   @ResolveField(() => [RunStage], { description: 'Stages in plan order (batched).' })

@@ -32,19 +32,30 @@ export interface AuditTrailQuery {
 
 /** A page of the audit trail in global order, with one row looked ahead for `hasNextPage`. */
 export async function queryAuditTrail(db: pg.Pool, q: AuditTrailQuery): Promise<{ rows: AuditTrailRow[]; hasNextPage: boolean }> {
-  const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT position, stream, revision, event_id, type, occurred_at, recorded_at, actor_id, actor_kind, correlation_id,
+  // Only the filters given, so that every shape has a plan on its own index (stream, category or
+  // occurred_at, each with position), prepared once per connection under a name of its shape.
+  const where = ['position > $1'];
+  const params: unknown[] = [q.afterPosition ?? -1];
+  const add = (sql: string, value: unknown): void => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (q.stream !== undefined) add('stream = ?', q.stream);
+  if (q.category !== undefined) add('category = ?', q.category);
+  if (q.from !== undefined) add('occurred_at >= ?::timestamptz', q.from);
+  if (q.to !== undefined) add('occurred_at < ?::timestamptz', q.to);
+  params.push(q.first + 1);
+  const shape = [q.stream, q.category, q.from, q.to].map((v) => (v === undefined ? '0' : '1')).join('');
+  const { rows } = await db.query<Record<string, unknown>>({
+    name: `ql_audit_trail_${shape}`,
+    text: `SELECT position, stream, revision, event_id, type, occurred_at, recorded_at, actor_id, actor_kind, correlation_id,
             hash, prev, kid, sig
        FROM ql_audit_trail
-      WHERE position > $1
-        AND ($2::text IS NULL OR stream = $2)
-        AND ($3::text IS NULL OR category = $3)
-        AND ($4::timestamptz IS NULL OR occurred_at >= $4)
-        AND ($5::timestamptz IS NULL OR occurred_at < $5)
+      WHERE ${where.join(' AND ')}
       ORDER BY position
-      LIMIT $6`,
-    [q.afterPosition ?? -1, q.stream ?? null, q.category ?? null, q.from ?? null, q.to ?? null, q.first + 1],
-  );
+      LIMIT $${params.length}`,
+    values: params,
+  });
   return { rows: rows.slice(0, q.first).map(toRow), hasNextPage: rows.length > q.first };
 }
 

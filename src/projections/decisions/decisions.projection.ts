@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { DecisionEvent, WaiverTarget } from '../../domain/decision/types.js';
 import type { Projection, ProjectedEvent } from '../projection.js';
-import { eventsOf, jsonb } from '../rm-common/sql.js';
+import { eventsOf, jsonb, pipelinedWrites } from '../rm-common/sql.js';
 import { DECISIONS_MIGRATIONS } from './migrations.js';
 
 /**
@@ -14,10 +14,12 @@ export const decisionsProjection: Projection = {
   version: 1,
   migrations: DECISIONS_MIGRATIONS,
   tables: ['ql_decisions', 'ql_decision_approvals', 'ql_decision_waivers'],
-  async apply(events: readonly ProjectedEvent[], tx: pg.PoolClient): Promise<void> {
+  async apply(events: readonly ProjectedEvent[], client: pg.PoolClient): Promise<void> {
+    const { tx, flush } = pipelinedWrites(client);
     for (const { event, id: runId, e } of eventsOf<DecisionEvent>(events, 'decision')) {
       await applyDecisionEvent(tx, runId, event, e);
     }
+    await flush();
   },
 };
 

@@ -47,3 +47,23 @@ export const jsonb = (v: unknown): string => JSON.stringify(v ?? null);
 
 /** `sha256:<hex>` or `<hex>` to the bare hex form the evidence streams use. */
 export const bareSha256 = (digest: string): string => (digest.startsWith('sha256:') ? digest.slice(7) : digest);
+
+/**
+ * Write-only statements of one batch sent back to back (decision 0058): `tx` hands out a client whose
+ * `query` queues the statement on the real connection in program order and resolves at once with no
+ * rows, so a projection's `await`s do not wait for PostgreSQL; `flush()` waits for every answer and
+ * throws the first error (the runner then rolls the batch back). On the runners' pipeline-mode
+ * connections the statements go out without a round trip each. Only for projections that never read
+ * what a query returns.
+ */
+export function pipelinedWrites(real: pg.PoolClient): { tx: pg.PoolClient; flush: () => Promise<void> } {
+  const pending: Promise<unknown>[] = [];
+  const empty = { rows: [], rowCount: 0, command: '', oid: 0, fields: [] };
+  const tx = {
+    query: (text: string, values?: unknown[]) => {
+      pending.push(real.query(text, values));
+      return Promise.resolve(empty);
+    },
+  } as unknown as pg.PoolClient;
+  return { tx, flush: async () => void (await Promise.all(pending)) };
+}

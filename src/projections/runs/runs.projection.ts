@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { RunEvent } from '../../domain/run/types.js';
 import type { Projection, ProjectedEvent } from '../projection.js';
-import { bareSha256, eventsOf, insertMany, jsonb } from '../rm-common/sql.js';
+import { bareSha256, eventsOf, insertMany, jsonb, pipelinedWrites } from '../rm-common/sql.js';
 import { RUNS_MIGRATIONS } from './migrations.js';
 
 /**
@@ -16,14 +16,28 @@ export const runsProjection: Projection = {
   version: 1,
   migrations: RUNS_MIGRATIONS,
   tables: ['ql_runs', 'ql_run_stages', 'ql_run_checks', 'ql_run_evidence'],
-  async apply(events: readonly ProjectedEvent[], tx: pg.PoolClient): Promise<void> {
+  async apply(events: readonly ProjectedEvent[], client: pg.PoolClient): Promise<void> {
+    const { tx, flush } = pipelinedWrites(client);
+    const last = new Map<string, number>();
     for (const { event, id: runId, e } of eventsOf<RunEvent>(events, 'run')) {
       await applyRunEvent(tx, runId, event, e.recorded.position);
+      last.set(runId, e.recorded.position);
     }
+    // Every event of a run moves its updated_position: once per run and batch, after its other writes.
+    if (last.size > 0) {
+      await tx.query(
+        `UPDATE ql_runs r SET updated_position = v.p FROM unnest($1::text[], $2::bigint[]) AS v(id, p)
+         WHERE r.run_id = v.id AND r.updated_position <> v.p`,
+        [[...last.keys()], [...last.values()]],
+      );
+    }
+    await flush();
   },
 };
 
+/** Sets columns of the run row (`status = status`: none; apply() moves updated_position once per batch). */
 async function run(tx: pg.PoolClient, runId: string, position: number, set: string, params: unknown[] = []): Promise<void> {
+  if (set === 'status = status') return;
   await tx.query(`UPDATE ql_runs SET updated_position = $2, ${set} WHERE run_id = $1`, [runId, position, ...params]);
 }
 

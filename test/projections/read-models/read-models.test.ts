@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type pg from 'pg';
+import pg from 'pg';
 import { ProjectionService } from '../../../src/projections/projection-service.js';
 import { READ_MODEL_PROJECTIONS } from '../../../src/projections/rm-common/read-models.js';
 import { useLedgerFixture } from '../../support/ledger-fixture.js';
@@ -40,7 +40,9 @@ describe('read models (projects, blueprints, runs, decisions, keys, evidence, mo
 
   it('live apply in small batches and a rebuild from zero in one batch give exactly the same rows', async () => {
     const { db, fx } = ctx;
-    const live = new ProjectionService(db.pool, fx.store, READ_MODEL_PROJECTIONS, { batchSize: 3 });
+    // The service's runners use pipeline-mode connections (decision 0058): the live run does too.
+    const piped = new pg.Pool({ connectionString: db.url, max: READ_MODEL_PROJECTIONS.length + 2, pipeline: true } as pg.PoolConfig);
+    const live = new ProjectionService(piped, fx.store, READ_MODEL_PROJECTIONS, { batchSize: 3 });
     await live.migrate();
     live.start();
     try {
@@ -49,6 +51,7 @@ describe('read models (projects, blueprints, runs, decisions, keys, evidence, mo
       await waitFor(async () => (await live.status()).every((s) => s.position === head), 'live read models to reach the head', 120_000);
     } finally {
       await live.stop();
+      await piped.end();
     }
     const afterLive = await all(db.pool);
     for (const [t] of TABLES) assert.ok(afterLive[t]!.length > 0, `${t} has rows`);
