@@ -6,6 +6,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const EVENT_TYPE = /^[A-Za-z][A-Za-z0-9_.]{0,127}$/;
 export const MAX_EVENTS_PER_APPEND = 10_000;
 
+/**
+ * Records whose `data` this process wrote itself as canonical JSON (the ledger writer's seal):
+ * frozen when marked, so the text parsed by the canonicalizer is the text appended. Their JSON
+ * is not parsed again; every other check still runs.
+ */
+const canonicalRecords = new WeakSet<EventToAppend>();
+
+/** Marks (and freezes) a record whose `data` is canonical JSON produced in this process. */
+export function canonicalRecord<R extends EventToAppend>(record: R): Readonly<R> {
+  canonicalRecords.add(Object.freeze(record));
+  return record;
+}
+
 export interface AppendLimits {
   readonly categories: ReadonlySet<string>;
   readonly maxEventBytes: number;
@@ -70,7 +83,7 @@ export function validateAppend(
       );
     }
     try {
-      JSON.parse(e.data);
+      if (!canonicalRecords.has(e)) JSON.parse(e.data);
     } catch {
       throw new ValidationError('INVALID_EVENT_DATA', `event ${i} of "${stream}": data is not valid JSON`, [
         { path: `events/${i}/data`, message: 'not valid JSON' },
