@@ -133,7 +133,7 @@ async function ledgerRound(
   const commits = batches - commits0;
   const busy = (machine1.busy - machine0.busy) / (machine1.total - machine0.total);
   log(
-    `  ${label}: ${fmt(events / secs)} events/s; this process ${(((cpu.user + cpu.system) / 1e6 / secs) * 100).toFixed(0)}% CPU, machine ${(busy * 100).toFixed(0)}% busy (${cpus().length} cores, all processes), ${commits} commits of ${(events / Math.max(1, commits)).toFixed(1)} events; CPU per event: this process ${fmt(((cpu.user + cpu.system) / events))} us, PostgreSQL ${fmt((pgSecs * 1e6) / events)} us`,
+    `  ${label}: ${fmt(events / secs)} events/s; this process ${(((cpu.user + cpu.system) / 1e6 / secs) * 100).toFixed(0)}% CPU, machine ${(busy * 100).toFixed(0)}% busy (${cpus().length} cores, all processes), ${commits} commits of ${(events / Math.max(1, commits)).toFixed(1)} events; CPU per event: this process ${fmt((cpu.user + cpu.system) / events)} us, PostgreSQL ${fmt((pgSecs * 1e6) / events)} us`,
   );
   return events / secs;
 }

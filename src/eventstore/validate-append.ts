@@ -7,16 +7,18 @@ const EVENT_TYPE = /^[A-Za-z][A-Za-z0-9_.]{0,127}$/;
 export const MAX_EVENTS_PER_APPEND = 10_000;
 
 /**
- * Records whose `data` this process wrote itself as canonical JSON (the ledger writer's seal):
- * frozen when marked, so the text parsed by the canonicalizer is the text appended. Their JSON
+ * A record whose `data` this process wrote itself as canonical JSON (the ledger writer's seal),
+ * frozen at construction, so the text the canonicalizer produced is the text appended. Its JSON
  * is not parsed again; every other check still runs.
  */
-const canonicalRecords = new WeakSet<EventToAppend>();
-
-/** Marks (and freezes) a record whose `data` is canonical JSON produced in this process. */
-export function canonicalRecord<R extends EventToAppend>(record: R): Readonly<R> {
-  canonicalRecords.add(Object.freeze(record));
-  return record;
+export class CanonicalRecord implements EventToAppend {
+  constructor(
+    readonly id: string,
+    readonly type: string,
+    readonly data: string,
+  ) {
+    Object.freeze(this);
+  }
 }
 
 export interface AppendLimits {
@@ -83,7 +85,7 @@ export function validateAppend(
       );
     }
     try {
-      if (!canonicalRecords.has(e)) JSON.parse(e.data);
+      if (!(e instanceof CanonicalRecord)) JSON.parse(e.data);
     } catch {
       throw new ValidationError('INVALID_EVENT_DATA', `event ${i} of "${stream}": data is not valid JSON`, [
         { path: `events/${i}/data`, message: 'not valid JSON' },

@@ -75,13 +75,24 @@ export function textArray(values: readonly string[]): string | readonly string[]
   return `{${JSON.stringify(values).slice(1, -1)}}`;
 }
 
+/** Separates the events' JSON texts in one parameter: never in a JSON text (validateAppend). */
+const DATA_SEPARATOR = '\u0001';
+
+function joinedData(data: readonly string[]): string {
+  for (const d of data) {
+    if (d.includes(DATA_SEPARATOR)) throw new Error('an event data text holds U+0001: it is not JSON text (validateAppend refuses it)');
+  }
+  return data.join(DATA_SEPARATOR);
+}
+
 /** An int[] / bigint[] / uuid[] literal of values that need no quoting (integers, validated UUIDs). */
 const plainArray = (values: readonly (number | string)[]): string => `{${values.join(',')}}`;
 
 /**
  * The parameters of `ql_append_batch` (migration eventstore/3) for a batch, built in one pass,
  * every array already a literal: integers and event ids (lowercase UUIDs, checked by
- * validateAppend) need no quoting, and the text arrays go through `textArray`.
+ * validateAppend) need no quoting, the short text arrays go through `textArray`, and the
+ * events' JSON texts are joined by U+0001 into one text (split by the function).
  */
 export function batchParams(batch: readonly PendingAppend[], channel: string): unknown[] {
   const reqStream: string[] = [];
@@ -125,7 +136,7 @@ export function batchParams(batch: readonly PendingAppend[], channel: string): u
     plainArray(evI),
     plainArray(evId),
     textArray(evType),
-    textArray(evData),
+    joinedData(evData),
     channel,
   ];
 }

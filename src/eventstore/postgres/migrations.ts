@@ -117,10 +117,15 @@ $fn$;
 -- key (never turned into a join), and sequential scans are off inside the function, so each
 -- lookup is one index probe per row of the batch, however old the plan (the CTEs holding
 -- lookups are MATERIALIZED so that each probe runs once).
-CREATE OR REPLACE FUNCTION ql_append_batch(
+--
+-- The events' JSON texts come as one text joined by U+0001 (a JSON text never holds a raw
+-- control character other than whitespace), not as a text[] literal: nothing to escape on
+-- the client, nothing to unescape here.
+DROP FUNCTION ql_append_batch(text[], bigint[], int[], int[], text[], bigint[], int[], int[], uuid[], text[], text[], text);
+CREATE FUNCTION ql_append_batch(
   req_stream text[], req_expected bigint[], req_cnt int[],
   pre_idx int[], pre_stream text[], pre_rev bigint[],
-  ev_idx int[], ev_i int[], ev_id uuid[], ev_type text[], ev_data text[],
+  ev_idx int[], ev_i int[], ev_id uuid[], ev_type text[], ev_data_joined text,
   channel text)
 RETURNS TABLE (idx int, status text, cur bigint, first_pos bigint, pre_fail text, new_head bigint)
 LANGUAGE plpgsql VOLATILE SET enable_seqscan = off AS $fn$
@@ -135,7 +140,8 @@ BEGIN
     SELECT (t.ord - 1)::int AS idx, t.stream, t.expected, t.cnt,
       coalesce((SELECT s.revision FROM ql_streams s WHERE s.stream = t.stream), -1) AS current
     FROM unnest(req_stream, req_expected, req_cnt) WITH ORDINALITY AS t(stream, expected, cnt, ord)),
-  ev AS (SELECT * FROM unnest(ev_idx, ev_i, ev_id, ev_type, ev_data) AS t(idx, i, id, type, data)),
+  ev AS (
+    SELECT * FROM unnest(ev_idx, ev_i, ev_id, ev_type, string_to_array(ev_data_joined, E'\\x01')) AS t(idx, i, id, type, data)),
   dup AS (
     SELECT DISTINCT e.idx FROM ev e
     WHERE (SELECT true FROM ql_events q WHERE q.event_id = e.id)),
