@@ -4,7 +4,7 @@
 // Each figure is the median of ROUNDS rounds after a warm-up round that is printed but not
 // counted (shared, noisy machines: read the ratios).
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +104,7 @@ async function ledgerRound(
   const cpu0 = process.cpuUsage();
   const commits0 = batches;
   const machine0 = machineCpu();
+  const pg0 = postgresCpuSecs();
   const t0 = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: WRITERS }, async () => {
@@ -128,10 +129,11 @@ async function ledgerRound(
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(cpu0);
   const machine1 = machineCpu();
+  const pgSecs = postgresCpuSecs() - pg0;
   const commits = batches - commits0;
   const busy = (machine1.busy - machine0.busy) / (machine1.total - machine0.total);
   log(
-    `  ${label}: ${fmt(events / secs)} events/s; this process ${(((cpu.user + cpu.system) / 1e6 / secs) * 100).toFixed(0)}% CPU, machine ${(busy * 100).toFixed(0)}% busy (${cpus().length} cores, all processes), ${commits} commits of ${(events / Math.max(1, commits)).toFixed(1)} events`,
+    `  ${label}: ${fmt(events / secs)} events/s; this process ${(((cpu.user + cpu.system) / 1e6 / secs) * 100).toFixed(0)}% CPU, machine ${(busy * 100).toFixed(0)}% busy (${cpus().length} cores, all processes), ${commits} commits of ${(events / Math.max(1, commits)).toFixed(1)} events; CPU per event: this process ${fmt((cpu.user + cpu.system) / events)} us, PostgreSQL ${fmt((pgSecs * 1e6) / events)} us`,
   );
   return events / secs;
 }
@@ -147,6 +149,32 @@ function machineCpu(): { busy: number; total: number } {
   }
 }
 let batches = 0;
+
+/**
+ * CPU seconds used so far by the embedded PostgreSQL: the postmaster and its children (the
+ * backends, WAL writer, checkpointer...), from /proc (NaN where /proc is not available).
+ */
+function postgresCpuSecs(): number {
+  try {
+    const postmaster = Number(readFileSync(join(dir, 'pg', 'postmaster.pid'), 'latin1').split('\n')[0]);
+    let ticks = 0;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      } catch {
+        continue; // exited meanwhile
+      }
+      // Fields after the command name (which may hold spaces): state ppid ... utime(14) stime(15).
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(entry) === postmaster || Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
+    }
+    return ticks / 100; // USER_HZ
+  } catch {
+    return Number.NaN;
+  }
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'qledger-bench-'));
 log(

@@ -6,6 +6,21 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const EVENT_TYPE = /^[A-Za-z][A-Za-z0-9_.]{0,127}$/;
 export const MAX_EVENTS_PER_APPEND = 10_000;
 
+/**
+ * A record whose `data` this process wrote itself as canonical JSON (the ledger writer's seal),
+ * frozen at construction, so the text the canonicalizer produced is the text appended. Its JSON
+ * is not parsed again; every other check still runs.
+ */
+export class CanonicalRecord implements EventToAppend {
+  constructor(
+    readonly id: string,
+    readonly type: string,
+    readonly data: string,
+  ) {
+    Object.freeze(this);
+  }
+}
+
 export interface AppendLimits {
   readonly categories: ReadonlySet<string>;
   readonly maxEventBytes: number;
@@ -70,7 +85,7 @@ export function validateAppend(
       );
     }
     try {
-      JSON.parse(e.data);
+      if (!(e instanceof CanonicalRecord)) JSON.parse(e.data);
     } catch {
       throw new ValidationError('INVALID_EVENT_DATA', `event ${i} of "${stream}": data is not valid JSON`, [
         { path: `events/${i}/data`, message: 'not valid JSON' },

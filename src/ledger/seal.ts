@@ -11,6 +11,7 @@ import {
 import type { CommandMetadata, DomainEvent } from '../domain/decider.js';
 import { ValidationError } from '../domain/errors.js';
 import type { EventToAppend } from '../eventstore/port.js';
+import { CanonicalRecord } from '../eventstore/validate-append.js';
 import { eventIdFor } from './ids.js';
 import type { Signer } from './keys/signer.js';
 
@@ -104,7 +105,7 @@ export async function seal(
     }
     const { envelope, canonical } = prepared.complete(signer.kid, await signer.sign(prepared.payload));
     envelopes.push(envelope);
-    records.push({ id: envelope.id, type: envelope.type, data: canonical });
+    records.push(new CanonicalRecord(envelope.id, envelope.type, canonical));
     prev = prepared.hash;
   }
   return { envelopes, records };

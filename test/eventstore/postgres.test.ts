@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { STREAM_CATEGORIES } from '../../src/domain/streams.js';
-import { textArray } from '../../src/eventstore/postgres/append-batch.js';
+import { batchParams, textArray } from '../../src/eventstore/postgres/append-batch.js';
 import { EVENTSTORE_MIGRATIONS } from '../../src/eventstore/postgres/migrations.js';
 import { PostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
 import type { RecordedEvent } from '../../src/eventstore/port.js';
@@ -140,8 +140,8 @@ describe('PostgreSQL adapter specifics', () => {
       '{"s":"{,}\\u0000 NULL null"}',
       '{\n\t"raw":"whitespace between tokens"\r\n}',
     ];
-    // Concurrent appends form one batch: with the raw-newline text the batch falls back to
-    // node-postgres's own array encoding, without it the native fast path is used.
+    // Concurrent appends form one batch (the JSON texts travel joined by U+0001, decision 0062),
+    // with and without the text that holds raw whitespace.
     for (const batch of [texts.slice(0, 3), texts]) {
       const appends = batch.map((data) => {
         const s = `run-${randomUUID()}`;
@@ -163,5 +163,21 @@ describe('text[] parameters of the append batch', () => {
       const values = ['ok', odd];
       assert.equal(textArray(values), values);
     }
+  });
+});
+
+describe('batch parameters', () => {
+  it('given the events of a batch, then their JSON texts travel as one text joined by U+0001, in order', () => {
+    const events = ['{"a":1}', '{\n"b":"x\\u0001y"}', '{}'].map((data) => ({ id: randomUUID(), type: 'T', data }));
+    const params = batchParams([{ stream: 'run-a', expected: 'no_stream', events, preconditions: [] }], 'ql_events');
+    assert.deepEqual(
+      String(params[10]).split('\u0001'),
+      events.map((e) => e.data),
+    );
+  });
+
+  it('given a text holding U+0001 (never JSON), then the batch is refused before anything is sent', () => {
+    const events = [{ id: randomUUID(), type: 'T', data: '"a\u0001b"' }];
+    assert.throws(() => batchParams([{ stream: 'run-a', expected: 'any', events, preconditions: [] }], 'ql_events'), /U\+0001/);
   });
 });

@@ -75,40 +75,68 @@ export function textArray(values: readonly string[]): string | readonly string[]
   return `{${JSON.stringify(values).slice(1, -1)}}`;
 }
 
-/** The parameters of `ql_append_batch` (migration eventstore/2) for a batch. */
+/** Separates the events' JSON texts in one parameter: never in a JSON text (validateAppend). */
+const DATA_SEPARATOR = '\u0001';
+
+function joinedData(data: readonly string[]): string {
+  for (const d of data) {
+    if (d.includes(DATA_SEPARATOR)) throw new Error('an event data text holds U+0001: it is not JSON text (validateAppend refuses it)');
+  }
+  return data.join(DATA_SEPARATOR);
+}
+
+/** An int[] / bigint[] / uuid[] literal of values that need no quoting (integers, validated UUIDs). */
+const plainArray = (values: readonly (number | string)[]): string => `{${values.join(',')}}`;
+
+/**
+ * The parameters of `ql_append_batch` (migration eventstore/3) for a batch, built in one pass,
+ * every array already a literal: integers and event ids (lowercase UUIDs, checked by
+ * validateAppend) need no quoting, the short text arrays go through `textArray`, and the
+ * events' JSON texts are joined by U+0001 into one text (split by the function).
+ */
 export function batchParams(batch: readonly PendingAppend[], channel: string): unknown[] {
-  const req = { stream: [] as string[], expected: [] as number[], cnt: [] as number[] };
-  const pre = { idx: [] as number[], stream: [] as string[], rev: [] as number[] };
-  const ev = { idx: [] as number[], i: [] as number[], id: [] as string[], type: [] as string[], data: [] as string[] };
-  batch.forEach((p, idx) => {
-    req.stream.push(p.stream);
-    req.expected.push(p.expected === 'no_stream' ? NO_STREAM : p.expected === 'any' ? ANY : p.expected);
-    req.cnt.push(p.events.length);
+  const reqStream: string[] = [];
+  const reqExpected: number[] = [];
+  const reqCnt: number[] = [];
+  const preIdx: number[] = [];
+  const preStream: string[] = [];
+  const preRev: number[] = [];
+  const evIdx: number[] = [];
+  const evI: number[] = [];
+  const evId: string[] = [];
+  const evType: string[] = [];
+  const evData: string[] = [];
+  for (let idx = 0; idx < batch.length; idx++) {
+    const p = batch[idx] as PendingAppend;
+    reqStream.push(p.stream);
+    reqExpected.push(p.expected === 'no_stream' ? NO_STREAM : p.expected === 'any' ? ANY : p.expected);
+    reqCnt.push(p.events.length);
     for (const c of p.preconditions) {
-      pre.idx.push(idx);
-      pre.stream.push(c.stream);
-      pre.rev.push(c.revision);
+      preIdx.push(idx);
+      preStream.push(c.stream);
+      preRev.push(c.revision);
     }
-    p.events.forEach((e, i) => {
-      ev.idx.push(idx);
-      ev.i.push(i);
-      ev.id.push(e.id);
-      ev.type.push(e.type);
-      ev.data.push(e.data);
-    });
-  });
+    for (let i = 0; i < p.events.length; i++) {
+      const e = p.events[i] as EventToAppend;
+      evIdx.push(idx);
+      evI.push(i);
+      evId.push(e.id);
+      evType.push(e.type);
+      evData.push(e.data);
+    }
+  }
   return [
-    textArray(req.stream),
-    req.expected,
-    req.cnt,
-    pre.idx,
-    pre.stream,
-    pre.rev,
-    ev.idx,
-    ev.i,
-    ev.id,
-    textArray(ev.type),
-    textArray(ev.data),
+    textArray(reqStream),
+    plainArray(reqExpected),
+    plainArray(reqCnt),
+    plainArray(preIdx),
+    textArray(preStream),
+    plainArray(preRev),
+    plainArray(evIdx),
+    plainArray(evI),
+    plainArray(evId),
+    textArray(evType),
+    joinedData(evData),
     channel,
   ];
 }

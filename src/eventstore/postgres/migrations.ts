@@ -105,4 +105,79 @@ END
 $fn$;
 `,
   },
+  {
+    version: 3,
+    name: 'append batch: index lookups whatever the statistics',
+    sql: `
+-- Same contract as version 2, one plan shape for every table size. PL/pgSQL caches a generic plan
+-- from the sixth call on, planned with the statistics of that moment: on a fresh database the
+-- tables are nearly empty, so the duplicate check became a sequential scan of ql_events (and the
+-- stream lookups scans of ql_streams), kept until autovacuum's first ANALYZE invalidated it:
+-- the cost of every batch grew with the log. Here every lookup is a scalar subquery on a unique
+-- key (never turned into a join), and sequential scans are off inside the function, so each
+-- lookup is one index probe per row of the batch, however old the plan (the CTEs holding
+-- lookups are MATERIALIZED so that each probe runs once).
+--
+-- The events' JSON texts come as one text joined by U+0001 (a JSON text never holds a raw
+-- control character other than whitespace), not as a text[] literal: nothing to escape on
+-- the client, nothing to unescape here.
+DROP FUNCTION ql_append_batch(text[], bigint[], int[], int[], text[], bigint[], int[], int[], uuid[], text[], text[], text);
+CREATE FUNCTION ql_append_batch(
+  req_stream text[], req_expected bigint[], req_cnt int[],
+  pre_idx int[], pre_stream text[], pre_rev bigint[],
+  ev_idx int[], ev_i int[], ev_id uuid[], ev_type text[], ev_data_joined text,
+  channel text)
+RETURNS TABLE (idx int, status text, cur bigint, first_pos bigint, pre_fail text, new_head bigint)
+LANGUAGE plpgsql VOLATILE SET enable_seqscan = off AS $fn$
+#variable_conflict use_column
+DECLARE
+  head_after bigint;
+  head_before bigint;
+BEGIN
+  SELECT h.next_position INTO head_before FROM ql_log_head h FOR UPDATE;
+  RETURN QUERY
+  WITH req AS MATERIALIZED (
+    SELECT (t.ord - 1)::int AS idx, t.stream, t.expected, t.cnt,
+      coalesce((SELECT s.revision FROM ql_streams s WHERE s.stream = t.stream), -1) AS current
+    FROM unnest(req_stream, req_expected, req_cnt) WITH ORDINALITY AS t(stream, expected, cnt, ord)),
+  ev AS (
+    SELECT * FROM unnest(ev_idx, ev_i, ev_id, ev_type, string_to_array(ev_data_joined, E'\\x01')) AS t(idx, i, id, type, data)),
+  dup AS (
+    SELECT DISTINCT e.idx FROM ev e
+    WHERE (SELECT true FROM ql_events q WHERE q.event_id = e.id)),
+  pre AS MATERIALIZED (
+    SELECT t.idx, t.stream, t.revision,
+      coalesce((SELECT ps.revision FROM ql_streams ps WHERE ps.stream = t.stream), -1) AS actual
+    FROM unnest(pre_idx, pre_stream, pre_rev) AS t(idx, stream, revision)),
+  prefail AS (
+    SELECT DISTINCT ON (p.idx) p.idx, p.stream || ' ' || p.actual AS pre_fail
+    FROM pre p WHERE p.actual <> p.revision ORDER BY p.idx),
+  chk AS (
+    SELECT r.idx, r.stream, r.cnt, r.current, f.pre_fail,
+      CASE WHEN d.idx IS NOT NULL THEN 'dup' WHEN f.pre_fail IS NOT NULL THEN 'pre'
+           WHEN r.expected = -2 OR r.expected = r.current THEN 'ok' ELSE 'rev' END AS status
+    FROM req r LEFT JOIN dup d ON d.idx = r.idx LEFT JOIN prefail f ON f.idx = r.idx),
+  okr AS (
+    SELECT idx, stream, current, cnt,
+      head_before + coalesce(sum(cnt) OVER (ORDER BY idx ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS first_pos
+    FROM chk WHERE status = 'ok'),
+  ins AS (
+    INSERT INTO ql_events (position, stream, revision, event_id, type, data)
+    SELECT o.first_pos + ev.i, o.stream, o.current + 1 + ev.i, ev.id, ev.type, ev.data FROM ev JOIN okr o ON o.idx = ev.idx),
+  st AS (
+    INSERT INTO ql_streams (stream, revision) SELECT stream, current + cnt FROM okr
+    ON CONFLICT (stream) DO UPDATE SET revision = EXCLUDED.revision),
+  hd AS (
+    UPDATE ql_log_head SET next_position = head_before + (SELECT coalesce(sum(cnt), 0) FROM okr) RETURNING next_position)
+  SELECT c.idx, c.status, c.current, o.first_pos, c.pre_fail, h.next_position
+  FROM chk c LEFT JOIN okr o USING (idx) CROSS JOIN hd h ORDER BY c.idx;
+
+  SELECT h.next_position INTO head_after FROM ql_log_head h;
+  IF head_after > head_before THEN
+    PERFORM pg_notify(channel, head_after::text);
+  END IF;
+END
+$fn$;
+`,
+  },
 ];
