@@ -147,3 +147,26 @@ export function base64ToBytes(text: string): Uint8Array | undefined {
   if (typeof text !== 'string' || !STD_BASE64.test(text)) return undefined;
   return base64urlToBytes(text.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'));
 }
+
+interface BufferView {
+  indexOf(value: Uint8Array, byteOffset: number): number;
+}
+type BufferFrom = (buffer: ArrayBufferLike, byteOffset: number, length: number) => BufferView;
+const bufferFrom: BufferFrom | undefined = (() => {
+  const B = (globalThis as { Buffer?: { from?: BufferFrom } }).Buffer;
+  return typeof B?.from === 'function' ? (B.from.bind(B) as BufferFrom) : undefined;
+})();
+
+/** Index of the first occurrence of `needle` (non-empty) in `haystack` at or after `from`, or -1 (native search where Buffer exists). */
+export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
+  if (bufferFrom)
+    return from >= haystack.length ? -1 : bufferFrom(haystack.buffer, haystack.byteOffset, haystack.length).indexOf(needle, from);
+  const first = needle[0] as number;
+  const last = haystack.length - needle.length;
+  for (let i = haystack.indexOf(first, from); i !== -1 && i <= last; i = haystack.indexOf(first, i + 1)) {
+    let j = 1;
+    while (j < needle.length && haystack[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+  }
+  return -1;
+}
