@@ -25,17 +25,39 @@ export const isKid = (v: unknown): v is string => isLowerHex(v, 32);
 export const isRevision = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 export const isSchemaVersion = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
 
-/** RFC 3339 UTC with exactly three fraction digits, naming a real instant: what Date#toISOString writes for years 0-9999. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function digits(v: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + (v.charCodeAt(i) - 48);
+  return n;
+}
+
+/**
+ * RFC 3339 UTC with exactly three fraction digits, naming a real instant: what Date#toISOString
+ * writes for years 0-9999 (month 1-12, a day of that month in the proleptic Gregorian calendar,
+ * hour 0-23, minute and second 0-59). Checked by arithmetic rather than a Date round trip (it
+ * runs on every event); test/envelope.test.ts compares both on many strings.
+ */
 export function isTimestamp(v: unknown): v is string {
   if (typeof v !== 'string' || !TIMESTAMP.test(v)) return false;
-  const t = Date.parse(v);
-  return !Number.isNaN(t) && new Date(t).toISOString() === v;
+  const year = digits(v, 0, 4);
+  const month = digits(v, 5, 7);
+  const day = digits(v, 8, 10);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number);
+  return day <= days && digits(v, 11, 13) <= 23 && digits(v, 14, 16) <= 59 && digits(v, 17, 19) <= 59;
 }
 
 /** Strict base64url of exactly `length` bytes. */
 export function isBase64urlOfLength(v: unknown, length: number): v is string {
+  if (length === 64) return typeof v === 'string' && SIGNATURE_B64URL.test(v);
   return typeof v === 'string' && base64urlToBytes(v)?.length === length;
 }
+
+/** 64 bytes in strict base64url: 86 characters, the last one with its 4 unused bits zero. */
+const SIGNATURE_B64URL = /^[A-Za-z0-9_-]{85}[AQgw]$/;
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;

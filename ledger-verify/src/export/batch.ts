@@ -3,7 +3,7 @@
 // numbers and strings, everything else as whole CheckedLine records. Workers and the inline
 // path (workers: 0) both go through checkBatch, so their results are identical.
 
-import { checkLine, type CheckContext, type CheckedLine, type EventSummary } from './check.js';
+import { checkLine, runDeferred, type CheckContext, type CheckedLine, type DeferredSignature, type EventSummary } from './check.js';
 
 export interface PackedBatch {
   readonly count: number;
@@ -40,8 +40,14 @@ export function checkBatch(input: readonly string[] | Uint8Array, kind: 'event' 
   const numbers: number[] = [];
   const strings: string[] = [];
   const others: CheckedLine[] = [];
+  // Every line parsed and hashed first, then every signature: the Ed25519 checks run back to
+  // back, which measurably beats interleaving them with JSON work (CPU caches).
+  const deferred: DeferredSignature[] = [];
+  const results: CheckedLine[] = [];
+  for (let i = 0; i < count; i++) results.push(checkLine(lines[i] as string, kind, ctx, leaves.subarray(32 * i, 32 * i + 32), deferred));
+  runDeferred(deferred, ctx);
   for (let i = 0; i < count; i++) {
-    const r = checkLine(lines[i] as string, kind, ctx, leaves.subarray(32 * i, 32 * i + 32));
+    const r = results[i] as CheckedLine;
     const e = r.event;
     if (
       e !== null &&
