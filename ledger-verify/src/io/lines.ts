@@ -125,26 +125,32 @@ export async function* lineBatches(
   let firstLine = 1;
   let total = 0;
   let lineStart = 0; // offset (within the pending bytes) where the current line starts
-  const take = (): LineBatch => {
-    const bytes = parts.length === 1 ? (parts[0] as Uint8Array) : concatBytes(...parts);
-    const batch: LineBatch = { bytes, ends, firstLine };
+  /** The pending lines as a batch; when one is not UTF-8, the lines before it and the error (splitLines yields those lines first). */
+  const take = (): { batch: LineBatch | undefined; error: InputError | undefined } => {
+    let bytes = parts.length === 1 ? (parts[0] as Uint8Array) : concatBytes(...parts);
+    let good = ends;
+    let error: InputError | undefined;
     if (!validUtf8(bytes)) {
       let start = 0;
       for (let i = 0; i < ends.length; i++) {
         const end = ends[i] as number;
         if (!validUtf8(bytes.subarray(start, end))) {
           const n = firstLine + i;
-          throw new InputError('INVALID_UTF8', `${where}line ${n}: not valid UTF-8`, n);
+          error = new InputError('INVALID_UTF8', `${where}line ${n}: not valid UTF-8`, n);
+          good = ends.slice(0, i);
+          bytes = bytes.slice(0, start);
+          break;
         }
         start = end + 1;
       }
     }
+    const batch: LineBatch | undefined = good.length > 0 ? { bytes, ends: good, firstLine } : undefined;
     firstLine += ends.length;
     parts = [];
     partsBytes = 0;
     ends = [];
     lineStart = 0;
-    return batch;
+    return { batch, error };
   };
   for await (const chunk of chunks) {
     hash?.update(chunk);
@@ -157,7 +163,9 @@ export async function* lineBatches(
         parts.push(chunk.slice(start, nl + 1)); // copy: the producer may reuse its buffer
         partsBytes += nl + 1 - start;
         start = nl + 1;
-        yield take();
+        const t = take();
+        if (t.batch) yield t.batch;
+        if (t.error) throw t.error;
       }
     }
     if (start < chunk.length) {
@@ -165,24 +173,30 @@ export async function* lineBatches(
       partsBytes += chunk.length - start;
       if (partsBytes - lineStart > maxLineBytes) {
         const n = firstLine + ends.length;
-        if (ends.length > 0) yield complete();
+        if (ends.length > 0) yield* complete();
         throw new InputError('LINE_TOO_LONG', `${where}line ${n}: longer than ${maxLineBytes} bytes`, n);
       }
     }
   }
   if (partsBytes > lineStart) {
     const n = firstLine + ends.length;
-    if (ends.length > 0) yield complete();
+    if (ends.length > 0) yield* complete();
     throw new InputError('INPUT_TRUNCATED', `${where}line ${n}: the last line has no final newline (truncated file?)`, n);
   }
-  if (ends.length > 0) yield take();
+  if (ends.length > 0) {
+    const t = take();
+    if (t.batch) yield t.batch;
+    if (t.error) throw t.error;
+  }
   if (digest) digest({ sha256: hash ? bytesToHex(hash.digest()) : '', bytes: total });
 
   /** Before an error about the line being read, the complete lines before it (checked first, as splitLines yields them first). */
-  function complete(): LineBatch {
+  function* complete(): Generator<LineBatch> {
     const all = concatBytes(...parts).subarray(0, lineStart);
     parts = [all.slice()];
     partsBytes = all.length;
-    return take();
+    const t = take();
+    if (t.batch) yield t.batch;
+    if (t.error) throw t.error;
   }
 }
