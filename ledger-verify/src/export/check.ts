@@ -329,24 +329,10 @@ export function canonicalLine(text: string): { raw: Record<string, unknown>; has
   } catch {
     return undefined;
   }
-  if (!isPlainObject(raw) || !isPlainObject(raw['event']) || !sortedAndExact(raw, 0)) return undefined;
-  // JSON.stringify member by member, so that the event without "hash" and "sig" and the whole
-  // line come from one serialization: the same text as JSON.stringify(raw) and of the event
-  // without those members (JSON.stringify writes an object as "{", its members "key":value
-  // joined by ",", then "}"; none of these values is undefined, a function or a symbol).
+  if (!isPlainObject(raw) || !isPlainObject(raw['event'])) return undefined;
+  if (JSON.stringify(raw) !== text || !sortedAndExact(raw, 0)) return undefined;
   const ev = raw['event'];
-  let hashed = '';
-  let event = '';
-  for (const k in ev) {
-    const member = `${JSON.stringify(k)}:${JSON.stringify(ev[k])}`;
-    event = event === '' ? member : `${event},${member}`;
-    if (k !== 'hash' && k !== 'sig') hashed = hashed === '' ? member : `${hashed},${member}`;
-  }
-  let line = '';
-  for (const k in raw) {
-    const member = `${JSON.stringify(k)}:${k === 'event' ? `{${event}}` : JSON.stringify(raw[k])}`;
-    line = line === '' ? member : `${line},${member}`;
-  }
-  if (`{${line}}` !== text) return undefined;
-  return { raw, hashed: `{${hashed}}` };
+  const rest: Record<string, unknown> = {};
+  for (const k in ev) if (k !== 'hash' && k !== 'sig') rest[k] = ev[k];
+  return { raw, hashed: JSON.stringify(rest) };
 }
