@@ -16,9 +16,24 @@ function hexNibble(code: number): number {
   return -1;
 }
 
+interface NativeBuffer {
+  from(text: string, encoding: 'hex' | 'base64url'): Uint8Array;
+}
+/** node's Buffer, used only on text the strict checks below have accepted (it would accept more). */
+const nativeBuffer: NativeBuffer | undefined = (() => {
+  const B = (globalThis as { Buffer?: NativeBuffer }).Buffer;
+  return typeof B?.from === 'function' ? B : undefined;
+})();
+
+/** A plain Uint8Array with its own buffer (Buffer.from may return a slice of a shared pool). */
+function plain(b: Uint8Array): Uint8Array {
+  return new Uint8Array(b);
+}
+
 /** Lowercase hex only; returns undefined for anything else (odd length, uppercase, other characters). */
 export function hexToBytes(hex: string): Uint8Array | undefined {
   if (hex.length % 2 !== 0) return undefined;
+  if (nativeBuffer && hex.length >= 32) return isLowerHex(hex, hex.length) ? plain(nativeBuffer.from(hex, 'hex')) : undefined;
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) {
     const hi = hexNibble(hex.charCodeAt(2 * i));
@@ -72,6 +87,7 @@ function sextet(text: string, i: number): number {
 export function base64urlToBytes(text: string): Uint8Array | undefined {
   const rest = text.length % 4;
   if (rest === 1) return undefined;
+  if (nativeBuffer && text.length >= 32) return isStrictBase64url(text, rest) ? plain(nativeBuffer.from(text, 'base64url')) : undefined;
   const out = new Uint8Array(((text.length - rest) / 4) * 3 + (rest === 0 ? 0 : rest - 1));
   let o = 0;
   let i = 0;
@@ -100,6 +116,14 @@ export function base64urlToBytes(text: string): Uint8Array | undefined {
     out[o] = ((b & 15) << 4) | (c >> 2);
   }
   return out;
+}
+
+/** The alphabet only, and zero trailing bits (what the decoder below accepts). */
+function isStrictBase64url(text: string, rest: number): boolean {
+  for (let i = 0; i < text.length; i++) if (sextet(text, i) < 0) return false;
+  if (rest === 2) return (sextet(text, text.length - 1) & 15) === 0;
+  if (rest === 3) return (sextet(text, text.length - 1) & 3) === 0;
+  return true;
 }
 
 const encoder = new TextEncoder();
@@ -146,4 +170,27 @@ const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}
 export function base64ToBytes(text: string): Uint8Array | undefined {
   if (typeof text !== 'string' || !STD_BASE64.test(text)) return undefined;
   return base64urlToBytes(text.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'));
+}
+
+interface BufferView {
+  indexOf(value: Uint8Array, byteOffset: number): number;
+}
+type BufferFrom = (buffer: ArrayBufferLike, byteOffset: number, length: number) => BufferView;
+const bufferFrom: BufferFrom | undefined = (() => {
+  const B = (globalThis as { Buffer?: { from?: BufferFrom } }).Buffer;
+  return typeof B?.from === 'function' ? (B.from.bind(B) as BufferFrom) : undefined;
+})();
+
+/** Index of the first occurrence of `needle` (non-empty) in `haystack` at or after `from`, or -1 (native search where Buffer exists). */
+export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
+  if (bufferFrom)
+    return from >= haystack.length ? -1 : bufferFrom(haystack.buffer, haystack.byteOffset, haystack.length).indexOf(needle, from);
+  const first = needle[0] as number;
+  const last = haystack.length - needle.length;
+  for (let i = haystack.indexOf(first, from); i !== -1 && i <= last; i = haystack.indexOf(first, i + 1)) {
+    let j = 1;
+    while (j < needle.length && haystack[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+  }
+  return -1;
 }

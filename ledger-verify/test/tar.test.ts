@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -90,5 +90,29 @@ describe('the minimal .tar.gz reader', () => {
     for (const [path, message] of cases) {
       await assert.rejects(read(path, 'events.ndjson'), (e: unknown) => e instanceof InputError && message.test(e.message));
     }
+  });
+
+  test('given an entry read to its end, one left early or a corrupt archive, when done, then the archive file is closed (no FileHandle left to the GC: DEP0137)', async (t) => {
+    if (!existsSync('/proc/self/fd')) return t.skip('needs /proc/self/fd (Linux) to list open files');
+    const path = tgz(entry('manifest.json', '{"a":1}\n'), entry('events.ndjson', 'z'.repeat(3_000_000)), entry('after', 'x'));
+    const openOn = (p: string): number =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === p;
+        } catch {
+          return false;
+        }
+      }).length;
+    assert.equal(await read(path, 'manifest.json'), '{"a":1}\n');
+    assert.equal(openOn(path), 0, 'after reading the first entry to its end');
+    for await (const _ of tarGzEntry(path, 'events.ndjson')) break;
+    assert.equal(openOn(path), 0, 'after stopping early in a large entry');
+    await assert.rejects(read(path, 'missing'), InputError);
+    assert.equal(openOn(path), 0, 'after a missing entry');
+    const cut = join(dir, `cut${n++}.tar.gz`);
+    const whole = gzipSync(Buffer.concat([entry('events.ndjson', 'y'.repeat(300_000))]));
+    writeFileSync(cut, whole.subarray(0, whole.length - 30));
+    await assert.rejects(read(cut, 'events.ndjson'), InputError);
+    assert.equal(openOn(cut), 0, 'after a truncated archive');
   });
 });

@@ -70,6 +70,7 @@ describe('qledger checkpoint, export, proof, verify', () => {
     const verified = cli(['verify', '--json'], env);
     assert.equal(verified.code, 0, verified.err + verified.out);
     assert.equal((JSON.parse(verified.out) as { ok: boolean }).ok, true);
+    assert.doesNotMatch(verified.err, /DeprecationWarning|Warning: Closing/, 'no FileHandle left to the garbage collector (DEP0137)');
     const wrongRoot = cli(['verify', '--trust-root', 'f'.repeat(32)], env);
     assert.equal(wrongRoot.code, 1, wrongRoot.out);
   });

@@ -62,6 +62,24 @@ const cache = new Map<string, AcceptedKey | KeyRejection>();
  * signatures under cofactorless and not under cofactored equations (or vice versa).
  */
 export function acceptedKey(publicKey: Uint8Array): AcceptedKey | KeyRejection {
+  // The same array is usually passed for every signature of a key: found by identity, then
+  // its bytes compared (the array may have been changed since).
+  const seen = byArray.get(publicKey);
+  if (seen !== undefined && sameBytes(seen.bytes, publicKey)) return seen.result;
+  const result = byContent(publicKey);
+  byArray.set(publicKey, { bytes: Uint8Array.from(publicKey), result });
+  return result;
+}
+
+const byArray = new WeakMap<Uint8Array, { readonly bytes: Uint8Array; readonly result: AcceptedKey | KeyRejection }>();
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function byContent(publicKey: Uint8Array): AcceptedKey | KeyRejection {
   const id = bytesToHex(publicKey);
   const hit = cache.get(id);
   if (hit !== undefined) return hit;

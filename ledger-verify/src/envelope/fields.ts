@@ -51,8 +51,12 @@ export function isTimestamp(v: unknown): v is string {
 
 /** Strict base64url of exactly `length` bytes. */
 export function isBase64urlOfLength(v: unknown, length: number): v is string {
+  if (length === 64) return typeof v === 'string' && SIGNATURE_B64URL.test(v);
   return typeof v === 'string' && base64urlToBytes(v)?.length === length;
 }
+
+/** 64 bytes in strict base64url: 86 characters, the last one with its 4 unused bits zero. */
+const SIGNATURE_B64URL = /^[A-Za-z0-9_-]{85}[AQgw]$/;
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;

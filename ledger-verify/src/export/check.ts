@@ -85,7 +85,41 @@ function sameKeys(o: Record<string, unknown>, fields: readonly string[]): boolea
  * Checks one line of events.ndjson (`kind` 'event') or checkpoints.ndjson ('checkpoint').
  * `leafOut`, when given, receives the leaf hash of the stated event hash (zeros if unreadable).
  */
-export function checkLine(text: string, kind: 'event' | 'checkpoint', ctx: CheckContext, leafOut?: Uint8Array): CheckedLine {
+/**
+ * A signature check left for later by {@link checkLine} (see `deferred`): run it with
+ * {@link runDeferred}, which fills in `result`.
+ */
+export interface DeferredSignature {
+  readonly result: { sigOverStated: boolean | null; sigOverRecomputed: boolean | null };
+  readonly sig: Uint8Array;
+  readonly key: Uint8Array;
+  readonly stated: string;
+  readonly recomputed: string;
+  readonly hashOk: boolean;
+}
+
+/** The signature checks deferred by checkLine, in a tight loop (the verifier's tables stay in the CPU caches). */
+export function runDeferred(deferred: readonly DeferredSignature[], ctx: CheckContext): void {
+  for (const d of deferred) {
+    const over = ctx.ed25519.verify(d.sig, signingPayload(d.stated), d.key);
+    d.result.sigOverStated = over;
+    if (!d.hashOk && !over) d.result.sigOverRecomputed = ctx.ed25519.verify(d.sig, signingPayload(d.recomputed), d.key);
+  }
+}
+
+/**
+ * Checks one line of events.ndjson (`kind` 'event') or checkpoints.ndjson ('checkpoint').
+ * `leafOut`, when given, receives the leaf hash of the stated event hash (zeros if unreadable).
+ * With `deferred` (event lines only), the signature checks are appended there instead of run:
+ * the result's sigOverStated and sigOverRecomputed are final after {@link runDeferred}.
+ */
+export function checkLine(
+  text: string,
+  kind: 'event' | 'checkpoint',
+  ctx: CheckContext,
+  leafOut?: Uint8Array,
+  deferred?: DeferredSignature[],
+): CheckedLine {
   const failures: [LineCode, string][] = [];
   let raw: unknown;
   const fast = canonicalLine(text);
@@ -158,7 +192,8 @@ export function checkLine(text: string, kind: 'event' | 'checkpoint', ctx: Check
   const key = ctx.keys.get(e.sig.kid);
   let sigOverStated: boolean | null = null;
   let sigOverRecomputed: boolean | null = null;
-  if (key) {
+  const later = key !== undefined && deferred !== undefined && kind === 'event';
+  if (key && !later) {
     const sig = base64urlToBytes(e.sig.val) as Uint8Array;
     sigOverStated = ctx.ed25519.verify(sig, signingPayload(e.hash), key);
     if (!hashOk && !sigOverStated) sigOverRecomputed = ctx.ed25519.verify(sig, signingPayload(recomputed), key);
@@ -174,6 +209,10 @@ export function checkLine(text: string, kind: 'event' | 'checkpoint', ctx: Check
     type: e.type,
   };
   const out = result(event, hashOk, sigOverStated, sigOverRecomputed);
+  if (later) {
+    const sig = base64urlToBytes(e.sig.val) as Uint8Array;
+    deferred.push({ result: out as DeferredSignature['result'], sig, key, stated: e.hash, recomputed, hashOk });
+  }
   if (kind === 'checkpoint' && e.stream === CHECKPOINT_STREAM) {
     const cp = checkpointData(e.type, e.data, ctx, key);
     if (typeof cp === 'string') return out;

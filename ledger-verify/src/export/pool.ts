@@ -1,26 +1,23 @@
-// A pool of worker threads running checkLine over batches of lines. Results come back in
-// submission order; the caller bounds the batches in flight (constant memory).
+// A pool of worker threads running checkBatch over batches of lines: strings, or raw UTF-8
+// bytes transferred (not copied) and decoded in the worker. Packed results come back in
+// transferred buffers, in submission order; the caller bounds the batches in flight.
 
 import type * as WorkerThreads from 'node:worker_threads';
 import type * as Os from 'node:os';
 import { ed25519 } from '../crypto/ed25519.js';
-import { checkLine, type CheckContext, type CheckedLine } from './check.js';
+import { checkBatch, type PackedBatch } from './batch.js';
+import type { CheckContext } from './check.js';
 
 export type PoolRequest =
   | { readonly type: 'init'; readonly origin: string; readonly keys: [string, Uint8Array][] }
-  | { readonly type: 'batch'; readonly id: number; readonly kind: 'event' | 'checkpoint'; readonly lines: string[] };
+  | { readonly type: 'batch'; readonly id: number; readonly kind: 'event' | 'checkpoint'; readonly lines: readonly string[] | Uint8Array };
 
 export interface PoolReply {
   readonly id: number;
-  readonly results: CheckedLine[];
-  readonly leaves: Uint8Array;
+  readonly batch: PackedBatch;
 }
 
-export interface BatchResult {
-  readonly results: readonly CheckedLine[];
-  /** 32-byte leaf hash per line. */
-  readonly leaves: Uint8Array;
-}
+export type BatchResult = PackedBatch;
 
 function builtin<T>(id: string): T | undefined {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
@@ -63,7 +60,7 @@ export class CheckPool {
         slot.inFlight--;
         const w = this.waiting.get(reply.id);
         this.waiting.delete(reply.id);
-        w?.resolve({ results: reply.results, leaves: reply.leaves });
+        w?.resolve(reply.batch);
       });
       worker.on('error', (e: Error) => this.fail(e));
       worker.on('exit', (code) => {
@@ -83,14 +80,15 @@ export class CheckPool {
     this.waiting.clear();
   }
 
-  submit(kind: 'event' | 'checkpoint', lines: string[]): Promise<BatchResult> {
+  /** Lines as strings, or as UTF-8 bytes each ending with "\n" (whose buffer is transferred to the worker). */
+  submit(kind: 'event' | 'checkpoint', lines: readonly string[] | Uint8Array): Promise<BatchResult> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.slots.length === 0) {
-      const leaves = new Uint8Array(32 * lines.length);
-      const results = lines.map((t, i) =>
-        checkLine(t, kind, { ...this.ctx, ed25519: this.ctx.ed25519 ?? ed25519 }, leaves.subarray(32 * i, 32 * i + 32)),
-      );
-      return Promise.resolve({ results, leaves });
+      try {
+        return Promise.resolve(checkBatch(lines, kind, { ...this.ctx, ed25519: this.ctx.ed25519 ?? ed25519 }));
+      } catch (e) {
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
     }
     let slot = this.slots[0] as Slot;
     for (const s of this.slots) if (s.inFlight < slot.inFlight) slot = s;
@@ -99,7 +97,8 @@ export class CheckPool {
     return new Promise<BatchResult>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       const req: PoolRequest = { type: 'batch', id, kind, lines };
-      slot.worker.postMessage(req);
+      const whole = lines instanceof Uint8Array && lines.byteOffset === 0 && lines.byteLength === lines.buffer.byteLength;
+      slot.worker.postMessage(req, whole ? [lines.buffer as ArrayBuffer] : []);
     });
   }
 

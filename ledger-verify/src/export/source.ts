@@ -3,7 +3,7 @@
 
 import { concatBytes } from '../encoding.js';
 import { fileChunks, fsPromises, unreadable } from '../io/files.js';
-import { splitLines, type ByteDigest } from '../io/lines.js';
+import { lineBatches, splitLines, type ByteDigest, type LineBatch } from '../io/lines.js';
 import { InputError } from '../verify/ledger.js';
 import { tarGzEntry } from './tar.js';
 
@@ -25,6 +25,11 @@ export interface ExportSource {
   /** The manifest text, or undefined when the source has none (a live store). */
   manifest(): Promise<string | undefined>;
   lines(file: ExportFile, digest?: (d: ByteDigest) => void): AsyncIterable<string>;
+  /**
+   * The same lines as undecoded UTF-8 batches of at most `maxLines` (file-backed sources: the
+   * verifier then never decodes most lines on its own thread). Optional: `lines` is used without it.
+   */
+  batches?(file: ExportFile, maxLines: number, digest?: (d: ByteDigest) => void): AsyncIterable<LineBatch>;
 }
 
 async function readSmall(chunks: AsyncIterable<Uint8Array>, name: string): Promise<string> {
@@ -49,6 +54,7 @@ export function directorySource(dir: string): ExportSource {
     name: dir,
     manifest: () => readSmall(fileChunks(join(MANIFEST_FILE)), join(MANIFEST_FILE)),
     lines: (file, digest) => splitLines(fileChunks(join(file)), file, digest),
+    batches: (file, maxLines, digest) => lineBatches(fileChunks(join(file)), file, maxLines, digest),
   };
 }
 
@@ -58,6 +64,7 @@ export function tarGzSource(path: string): ExportSource {
     name: path,
     manifest: () => readSmall(tarGzEntry(path, MANIFEST_FILE), `${path}:${MANIFEST_FILE}`),
     lines: (file, digest) => splitLines(tarGzEntry(path, file), file, digest),
+    batches: (file, maxLines, digest) => lineBatches(tarGzEntry(path, file), file, maxLines, digest),
   };
 }
 

@@ -29,6 +29,19 @@ function ioError(path: string, e: unknown): InputError {
   );
 }
 
+/** Resolves on 'drain', or on 'close' when the stream is destroyed while full (a reader that stopped early). */
+function drainedOrClosed(stream: Zlib.Gunzip): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
+}
+
 /** The decompressed bytes of a .tar.gz file, in chunks. */
 async function* gunzipFile(path: string): AsyncGenerator<Uint8Array> {
   const fs = builtin<typeof FsPromises>('node:fs/promises');
@@ -47,9 +60,10 @@ async function* gunzipFile(path: string): AsyncGenerator<Uint8Array> {
         const { bytesRead } = await handle.read(buf, 0, READ_CHUNK, null);
         if (bytesRead === 0) break;
         const chunk = buf.slice(0, bytesRead);
-        if (!gunzip.write(chunk)) await new Promise<void>((resolve) => gunzip.once('drain', resolve));
+        if (gunzip.destroyed) return; // the reader stopped early
+        if (!gunzip.write(chunk)) await drainedOrClosed(gunzip);
       }
-      gunzip.end();
+      if (!gunzip.destroyed) gunzip.end();
     } catch (e) {
       gunzip.destroy(e instanceof Error ? e : new Error(String(e)));
     }
@@ -170,52 +184,61 @@ export async function* tarGzEntry(
   wanted: string | undefined,
   onEntry?: (e: TarEntryInfo) => void,
 ): AsyncGenerator<Uint8Array> {
-  const reader = new ByteReader(gunzipFile(path)[Symbol.asyncIterator]());
-  let nextName: string | undefined;
-  for (;;) {
-    const header = await reader.exactly(BLOCK);
-    if (!header) break; // no end-of-archive blocks: accepted (some writers omit them)
-    if (header.length < BLOCK) throw new InputError('INPUT_TRUNCATED', `${path}: the archive ends inside a tar header (truncated?)`);
-    if (header.every((b) => b === 0)) break;
-    if (!checksumOk(header)) throw new InputError('INPUT_UNREADABLE', `${path}: corrupt tar header (bad checksum)`);
-    const size = octal(header, 124, 12, path);
-    const type = String.fromCharCode(header[156] as number);
-    const prefix = text(header, 345, 155);
-    const name = nextName ?? (prefix ? `${prefix}/${text(header, 0, 100)}` : text(header, 0, 100));
-    nextName = undefined;
-    const padded = Math.ceil(size / BLOCK) * BLOCK;
-    if (type === 'x' || type === 'L') {
-      if (size > 1 << 20) throw new InputError('INPUT_UNREADABLE', `${path}: oversized tar extended header`);
-      const data = await reader.exactly(padded);
-      if (!data || data.length < padded) throw new InputError('INPUT_TRUNCATED', `${path}: the archive ends inside an entry (truncated?)`);
-      nextName = type === 'x' ? paxPath(data.subarray(0, size)) : text(data, 0, size);
-      continue;
-    }
-    if (type === 'g' || type === '5') {
-      if (!(await reader.skip(padded))) throw new InputError('INPUT_TRUNCATED', `${path}: the archive ends inside an entry (truncated?)`);
-      continue;
-    }
-    if (type !== '0' && type !== '\0' && type !== '7') {
-      throw new InputError(
-        'INPUT_UNREADABLE',
-        `${path}: entry "${name.slice(0, 100)}" is not a regular file (type ${JSON.stringify(type)})`,
-      );
-    }
-    const entry = rootName(name);
-    onEntry?.({ name: entry, size });
-    if (entry === wanted) {
-      let left = size;
-      while (left > 0) {
-        const part = await reader.some(Math.min(left, READ_CHUNK));
-        if (!part) throw new InputError('INPUT_TRUNCATED', `${path}: the archive ends inside ${entry} (truncated?)`);
-        left -= part.length;
-        yield part;
+  // The gunzip generator holds the file open: it is closed (return()) however this one ends,
+  // including when the wanted entry is done or the consumer stops early (no FileHandle is left
+  // for the garbage collector, DEP0137).
+  const gunzipped = gunzipFile(path);
+  const reader = new ByteReader(gunzipped);
+  try {
+    let nextName: string | undefined;
+    for (;;) {
+      const header = await reader.exactly(BLOCK);
+      if (!header) break; // no end-of-archive blocks: accepted (some writers omit them)
+      if (header.length < BLOCK) throw new InputError('INPUT_TRUNCATED', `${path}: the archive ends inside a tar header (truncated?)`);
+      if (header.every((b) => b === 0)) break;
+      if (!checksumOk(header)) throw new InputError('INPUT_UNREADABLE', `${path}: corrupt tar header (bad checksum)`);
+      const size = octal(header, 124, 12, path);
+      const type = String.fromCharCode(header[156] as number);
+      const prefix = text(header, 345, 155);
+      const name = nextName ?? (prefix ? `${prefix}/${text(header, 0, 100)}` : text(header, 0, 100));
+      nextName = undefined;
+      const padded = Math.ceil(size / BLOCK) * BLOCK;
+      if (type === 'x' || type === 'L') {
+        if (size > 1 << 20) throw new InputError('INPUT_UNREADABLE', `${path}: oversized tar extended header`);
+        const data = await reader.exactly(padded);
+        if (!data || data.length < padded)
+          throw new InputError('INPUT_TRUNCATED', `${path}: the archive ends inside an entry (truncated?)`);
+        nextName = type === 'x' ? paxPath(data.subarray(0, size)) : text(data, 0, size);
+        continue;
       }
-      return;
+      if (type === 'g' || type === '5') {
+        if (!(await reader.skip(padded))) throw new InputError('INPUT_TRUNCATED', `${path}: the archive ends inside an entry (truncated?)`);
+        continue;
+      }
+      if (type !== '0' && type !== '\0' && type !== '7') {
+        throw new InputError(
+          'INPUT_UNREADABLE',
+          `${path}: entry "${name.slice(0, 100)}" is not a regular file (type ${JSON.stringify(type)})`,
+        );
+      }
+      const entry = rootName(name);
+      onEntry?.({ name: entry, size });
+      if (entry === wanted) {
+        let left = size;
+        while (left > 0) {
+          const part = await reader.some(Math.min(left, READ_CHUNK));
+          if (!part) throw new InputError('INPUT_TRUNCATED', `${path}: the archive ends inside ${entry} (truncated?)`);
+          left -= part.length;
+          yield part;
+        }
+        return;
+      }
+      if (!(await reader.skip(padded))) throw new InputError('INPUT_TRUNCATED', `${path}: the archive ends inside an entry (truncated?)`);
     }
-    if (!(await reader.skip(padded))) throw new InputError('INPUT_TRUNCATED', `${path}: the archive ends inside an entry (truncated?)`);
+    if (wanted !== undefined) throw new InputError('INPUT_UNREADABLE', `${path}: the archive has no ${wanted}`);
+  } finally {
+    await gunzipped.return(undefined);
   }
-  if (wanted !== undefined) throw new InputError('INPUT_UNREADABLE', `${path}: the archive has no ${wanted}`);
 }
 
 /** Names and sizes of the regular files in a .tar.gz. */

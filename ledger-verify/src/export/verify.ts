@@ -26,7 +26,9 @@ import {
 } from '../verify/report.js';
 import { StreamChains } from '../verify/streams.js';
 import { CHECKPOINT_STREAM, checkLine, type CheckContext, type CheckedLine } from './check.js';
+import { indexOfBytes } from '../encoding.js';
 import type { ByteDigest } from '../io/lines.js';
+import { unpackBatch } from './batch.js';
 import { parseManifest, EXPORT_FORMAT, type ExportManifest } from './manifest.js';
 import { availableCores, CheckPool, type BatchResult } from './pool.js';
 import { CHECKPOINTS_FILE, EVENTS_FILE, MANIFEST_FILE, openExport, type ExportSource } from './source.js';
@@ -89,6 +91,10 @@ interface CheckpointRecord {
 
 const REPORTED_PER_EVENT: ReadonlySet<KeyChainErrorCode> = new Set(['HASH_MISMATCH', 'ORIGIN_MISMATCH']);
 const KEY_STREAM_MARK = `"${KEY_STREAM}"`;
+const KEY_STREAM_MARK_BYTES = new TextEncoder().encode(KEY_STREAM_MARK);
+/** Lines per batch of pass 1 (the main thread only searches them for the key stream's name). */
+const KEY_PASS_BATCH = 4096;
+const lineDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 function here(file: string, line: number, r: Pick<CheckedLine, 'position' | 'stream' | 'revision' | 'eventId'> | null): Where {
   return {
@@ -185,40 +191,60 @@ class Verification {
 
 /** Pass 1: the key chain, from the ledger-keys lines of events.ndjson. */
 async function keyPass(source: ExportSource, v: Verification, digest: (d: ByteDigest) => void): Promise<number> {
+  if (source.batches) {
+    // Undecoded batches: only the lines holding the key stream's name are decoded and parsed.
+    let lines = 0;
+    for await (const b of source.batches(EVENTS_FILE, KEY_PASS_BATCH, digest)) {
+      lines = b.firstLine + b.ends.length - 1;
+      let i = 0;
+      for (let at = indexOfBytes(b.bytes, KEY_STREAM_MARK_BYTES, 0); at !== -1;) {
+        while ((b.ends[i] as number) < at) i++;
+        const start = i === 0 ? 0 : (b.ends[i - 1] as number) + 1;
+        const end = b.ends[i] as number;
+        keyLine(v, lineDecoder.decode(b.bytes.subarray(start, end)), b.firstLine + i);
+        at = indexOfBytes(b.bytes, KEY_STREAM_MARK_BYTES, end + 1);
+      }
+    }
+    return lines;
+  }
   let line = 0;
   for await (const text of source.lines(EVENTS_FILE, digest)) {
     line++;
-    if (!text.includes(KEY_STREAM_MARK)) continue;
-    let raw: unknown;
-    try {
-      raw = parseJsonStrict(text);
-    } catch (e) {
-      if (e instanceof FormatError) throw new InputError('MALFORMED_JSON', `${EVENTS_FILE} line ${line}: ${e.message}`, line);
-      throw e;
-    }
-    const event = isPlainObject(raw) ? raw['event'] : undefined;
-    if (!isPlainObject(event) || event['stream'] !== KEY_STREAM) continue;
-    v.keyEventsPass1++;
-    const position = isPlainObject(raw) ? raw['position'] : undefined;
-    const where: Where = {
-      file: EVENTS_FILE,
-      line,
-      position: typeof position === 'number' ? position : null,
-      stream: KEY_STREAM,
-      revision: typeof event['revision'] === 'number' ? event['revision'] : null,
-      eventId: typeof event['id'] === 'string' ? event['id'].slice(0, 64) : null,
-    };
-    if (typeof position !== 'number' || !Number.isSafeInteger(position) || position < 0) continue; // MALFORMED_EXPORT_LINE in pass 3
-    try {
-      v.chain.apply(event, position);
-    } catch (e) {
-      if (!(e instanceof KeyChainError)) throw e;
-      if (e.code === 'MALFORMED_KEY_EVENT' && !hasSig(event)) continue; // MISSING_SIGNATURE in pass 3
-      if (REPORTED_PER_EVENT.has(e.code)) v.deferred.push({ code: e.code, where, message: e.message });
-      else v.fail(e.code, 'key-chain', where, e.message);
-    }
+    if (text.includes(KEY_STREAM_MARK)) keyLine(v, text, line);
   }
   return line;
+}
+
+/** One line of events.ndjson holding the key stream's name (any field may): applied to the key chain if it is a key event. */
+function keyLine(v: Verification, text: string, line: number): void {
+  let raw: unknown;
+  try {
+    raw = parseJsonStrict(text);
+  } catch (e) {
+    if (e instanceof FormatError) throw new InputError('MALFORMED_JSON', `${EVENTS_FILE} line ${line}: ${e.message}`, line);
+    throw e;
+  }
+  const event = isPlainObject(raw) ? raw['event'] : undefined;
+  if (!isPlainObject(event) || event['stream'] !== KEY_STREAM) return;
+  v.keyEventsPass1++;
+  const position = isPlainObject(raw) ? raw['position'] : undefined;
+  const where: Where = {
+    file: EVENTS_FILE,
+    line,
+    position: typeof position === 'number' ? position : null,
+    stream: KEY_STREAM,
+    revision: typeof event['revision'] === 'number' ? event['revision'] : null,
+    eventId: typeof event['id'] === 'string' ? event['id'].slice(0, 64) : null,
+  };
+  if (typeof position !== 'number' || !Number.isSafeInteger(position) || position < 0) return; // MALFORMED_EXPORT_LINE in pass 3
+  try {
+    v.chain.apply(event, position);
+  } catch (e) {
+    if (!(e instanceof KeyChainError)) throw e;
+    if (e.code === 'MALFORMED_KEY_EVENT' && !hasSig(event)) return; // MISSING_SIGNATURE in pass 3
+    if (REPORTED_PER_EVENT.has(e.code)) v.deferred.push({ code: e.code, where, message: e.message });
+    else v.fail(e.code, 'key-chain', where, e.message);
+  }
 }
 
 function hasSig(event: Record<string, unknown>): boolean {
@@ -366,9 +392,8 @@ export async function verifyExport(input: string | ExportSource, options: Verify
     }
   };
 
-  const consume = ({ results, leaves }: BatchResult): void => {
-    for (let i = 0; i < results.length; i++) {
-      const r = results[i] as CheckedLine;
+  const consume = (batch: BatchResult): void => {
+    unpackBatch(batch, (r, leaf) => {
       line++;
       const where = here(EVENTS_FILE, line, r);
       v.record(r, where, EVENTS_FILE);
@@ -397,25 +422,34 @@ export async function verifyExport(input: string | ExportSource, options: Verify
           if (e.stream === KEY_STREAM) v.keyEventsPass3++;
         }
       }
-      tree.append(leaves.subarray(32 * i, 32 * i + 32));
+      tree.append(leaf);
       if (p !== null) lastLeafPosition = Math.max(lastLeafPosition, p);
       matchCheckpoints();
-    }
+    });
     options.onProgress?.(line, total);
   };
 
   matchCheckpoints(); // size-0 checkpoints
   try {
     const inFlight: Promise<BatchResult>[] = [];
-    let batch: string[] = [];
-    for await (const text of source.lines(EVENTS_FILE, (d) => (digests[EVENTS_FILE] = d))) {
-      batch.push(text);
-      if (batch.length < batchSize) continue;
-      inFlight.push(pool.submit('event', batch));
-      batch = [];
-      if (inFlight.length >= maxInFlight) consume(await (inFlight.shift() as Promise<BatchResult>));
+    const eventsDigest = (d: ByteDigest): void => void (digests[EVENTS_FILE] = d);
+    if (source.batches) {
+      // Raw bytes go to the workers (transferred, decoded there).
+      for await (const b of source.batches(EVENTS_FILE, batchSize, eventsDigest)) {
+        inFlight.push(pool.submit('event', b.bytes));
+        if (inFlight.length >= maxInFlight) consume(await (inFlight.shift() as Promise<BatchResult>));
+      }
+    } else {
+      let batch: string[] = [];
+      for await (const text of source.lines(EVENTS_FILE, eventsDigest)) {
+        batch.push(text);
+        if (batch.length < batchSize) continue;
+        inFlight.push(pool.submit('event', batch));
+        batch = [];
+        if (inFlight.length >= maxInFlight) consume(await (inFlight.shift() as Promise<BatchResult>));
+      }
+      if (batch.length > 0) inFlight.push(pool.submit('event', batch));
     }
-    if (batch.length > 0) inFlight.push(pool.submit('event', batch));
     while (inFlight.length > 0) consume(await (inFlight.shift() as Promise<BatchResult>));
   } finally {
     await pool.close();

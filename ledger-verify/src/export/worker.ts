@@ -1,7 +1,8 @@
 // Worker thread of the export verifier: checks batches of lines (checkLine) in parallel.
 import type * as WorkerThreads from 'node:worker_threads';
 import { ed25519 } from '../crypto/ed25519.js';
-import { checkLine, type CheckContext } from './check.js';
+import { checkBatch, transferables } from './batch.js';
+import type { CheckContext } from './check.js';
 import type { PoolReply, PoolRequest } from './pool.js';
 
 const wt = process.getBuiltinModule('node:worker_threads') as typeof WorkerThreads;
@@ -14,8 +15,7 @@ port?.on('message', (msg: PoolRequest) => {
     return;
   }
   if (!ctx) throw new Error('worker used before init');
-  const leaves = new Uint8Array(32 * msg.lines.length);
-  const results = msg.lines.map((text, i) => checkLine(text, msg.kind, ctx as CheckContext, leaves.subarray(32 * i, 32 * i + 32)));
-  const reply: PoolReply = { id: msg.id, results, leaves };
-  port.postMessage(reply, [leaves.buffer]);
+  const batch = checkBatch(msg.lines, msg.kind, ctx);
+  const reply: PoolReply = { id: msg.id, batch };
+  port.postMessage(reply, transferables(batch));
 });
