@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -122,6 +123,32 @@ describe('qledger CLI', () => {
     const pid = postmasterPid(dir);
     assert.ok(pid === undefined || !isAlive(pid), 'PostgreSQL still runs after serve stopped');
     assert.equal(trustRootOf(cli(['init'], { QLEDGER_DATA_DIR: dir, QLEDGER_KEY_PASSPHRASE: PASS }).out), s.trustRoot);
+  });
+
+  it('serve on a port already in use: exit 2, one line naming the port and what to do, PostgreSQL stopped', async () => {
+    const dir = dataDir();
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const child = spawn(process.execPath, [MAIN, 'serve', '--port', String(port)], {
+        env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', QLEDGER_DATA_DIR: dir, QLEDGER_KEY_PASSPHRASE: PASS },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let err = '';
+      child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+      assert.equal(await exited(child), 2, err);
+      const lines = err.trim().split('\n');
+      assert.equal(
+        lines.at(-1),
+        `qledger: port ${port} on 127.0.0.1 is already in use: stop the process using it, or choose another port with PORT or --port`,
+      );
+      assert.doesNotMatch(err, /ERROR|EADDRINUSE|\bat /, `a stack trace or a second report of the same failure:\n${err}`);
+    } finally {
+      taken.close();
+    }
+    const pid = postmasterPid(dir);
+    assert.ok(pid === undefined || !isAlive(pid), 'PostgreSQL still runs after serve failed to start');
   });
 
   it('while serve runs, the CLI attaches to its PostgreSQL; a rotation made there shows in readiness', async () => {

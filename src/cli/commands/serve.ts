@@ -1,5 +1,6 @@
 import exitHook from 'async-exit-hook';
 import { NestFactory } from '@nestjs/core';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from '../../app/app.module.js';
 import { loadAuthConfig } from '../../auth/auth-config.js';
@@ -52,7 +53,18 @@ export async function serveCommand(argv: readonly string[], io: Output): Promise
       logger: ['error', 'warn'],
     });
     await app.get(ProcessHost).start(); // runs the pipelines: schedules, evaluates, times out (decision 0042)
-    await app.listen(port, config.host);
+    await app.init();
+    // Listened to here, not by app.listen(), whose logger would report a failure a second time.
+    const http = app.getHttpServer() as Server;
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(port, config.host, () => {
+        http.off('error', reject);
+        resolve();
+      });
+    }).catch((e: unknown) => {
+      throw listenError(e, port, config.host);
+    });
     const address = app.getHttpServer().address() as AddressInfo;
     io.out(`origin: ${ledger.keyRing.origin}`);
     io.out(`trust root: ${trustRoot}`);
@@ -73,6 +85,20 @@ export async function serveCommand(argv: readonly string[], io: Output): Promise
     throw e;
   }
   return new Promise<number>(() => undefined); // runs until a signal; the exit hook closes everything
+}
+
+/** The usual reasons a port cannot be bound, as one line that says what to do (exit 2). */
+function listenError(e: unknown, port: number, host: string): unknown {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE')
+    return new UsageError(
+      `port ${port} on ${host} is already in use: stop the process using it, or choose another port with PORT or --port`,
+    );
+  if (code === 'EACCES')
+    return new UsageError(`not permitted to listen on port ${port} on ${host}: choose a port above 1023 with PORT or --port`);
+  if (code === 'EADDRNOTAVAIL')
+    return new UsageError(`cannot listen on ${host}: it is not an address of this machine; set QLEDGER_HOST to one that is`);
+  return e;
 }
 
 function portFlag(raw: string): number {
