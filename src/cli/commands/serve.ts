@@ -1,6 +1,5 @@
 import exitHook from 'async-exit-hook';
 import { NestFactory } from '@nestjs/core';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from '../../app/app.module.js';
 import { loadAuthConfig } from '../../auth/auth-config.js';
@@ -53,16 +52,7 @@ export async function serveCommand(argv: readonly string[], io: Output): Promise
       logger: ['error', 'warn'],
     });
     await app.get(ProcessHost).start(); // runs the pipelines: schedules, evaluates, times out (decision 0042)
-    await app.init();
-    // Listened to here, not by app.listen(), whose logger would report a failure a second time.
-    const http = app.getHttpServer() as Server;
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(port, config.host, () => {
-        http.off('error', reject);
-        resolve();
-      });
-    }).catch((e: unknown) => {
+    await app.listen(port, config.host).catch((e: unknown) => {
       throw listenError(e, port, config.host);
     });
     const address = app.getHttpServer().address() as AddressInfo;
