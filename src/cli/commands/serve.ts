@@ -8,6 +8,7 @@ import { Sealer } from '../../ledger/sealer/sealer.js';
 import { ProcessHost } from '../../process/process.host.js';
 import { COMMON_HELP, COMMON_OPTIONS, parse } from '../args.js';
 import { UsageError } from '../cli-error.js';
+import { bounded } from '../../util/bounded.js';
 import { configFrom, DEV_KEYS_WARNING, operatorMetadata, type Output } from '../context.js';
 import { defaultOrigin } from './init.js';
 
@@ -38,10 +39,17 @@ export async function serveCommand(argv: readonly string[], io: Output): Promise
   const shutdown = (): Promise<void> =>
     (closing ??= (async () => {
       io.err('qledger: shutting down');
-      await sealer?.stop().catch(() => undefined);
-      await app?.close().catch(() => undefined);
+      // Each step is bounded, so that a step that hangs cannot keep the database from being stopped
+      // before the exit hook's own limit ends the process (which would leave PostgreSQL running).
+      await bounded(sealer?.stop(), STEP_MS, (ms) =>
+        io.err(`qledger: the sealer did not stop within ${ms / 1000} s; stopping the database anyway`),
+      );
+      await bounded(app?.close(), STEP_MS, (ms) =>
+        io.err(`qledger: the HTTP server and the background work did not stop within ${ms / 1000} s; stopping the database anyway`),
+      );
       await ledger.close();
     })());
+  exitHook.forceExitTimeout(FORCE_EXIT_MS);
   exitHook((done: () => void) => void shutdown().finally(done));
   try {
     if (ledger.insecureKeys) io.err(DEV_KEYS_WARNING);
@@ -90,6 +98,10 @@ function listenError(e: unknown, port: number, host: string): unknown {
     return new UsageError(`cannot listen on ${host}: it is not an address of this machine; set QLEDGER_HOST to one that is`);
   return e;
 }
+
+/** Shutdown: at most this long per step before going on, and in all before the process is ended. */
+const STEP_MS = 5_000;
+const FORCE_EXIT_MS = 20_000;
 
 function portFlag(raw: string): number {
   const n = Number(raw);
