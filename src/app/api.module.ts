@@ -6,6 +6,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { WhoAmIController } from '../auth/whoami.controller.js';
 import type { Config } from '../config/config.js';
 import { ledgerGraphqlModule, RESOLVERS } from '../graphql/graphql.module.js';
+import { MUTATION_PROVIDERS } from '../graphql/mutations/index.js';
 import type { Ledger } from '../ledger/open-ledger.js';
 import { MetricsController } from '../projections/metrics.controller.js';
 import { ProjectionsHost, startProjections } from '../projections/projections.host.js';
@@ -30,6 +31,7 @@ export class ApiModule {
         },
         ProjectionsHost,
         ...RESOLVERS,
+        ...MUTATION_PROVIDERS,
       ],
     };
   }

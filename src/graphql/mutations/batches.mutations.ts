@@ -1,13 +1,10 @@
-import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import { LEDGER } from '../../app/tokens.js';
 import { Roles } from '../../auth/decorators.js';
 import type { Principal } from '../../auth/principal.js';
 import { CurrentPrincipal } from '../../auth/scope.js';
 import { RecordBatchManifestCommand } from '../../commands/batches/record-batch-manifest.command.js';
 import { batchStream } from '../../domain/batch/batch.js';
-import type { Ledger } from '../../ledger/open-ledger.js';
 import { BatchManifestInput } from '../inputs/registry.inputs.js';
 import { MutationResult } from '../types/mutation-result.type.js';
 import { KEY_ARG, MutationKit } from './mutation-kit.js';
@@ -15,14 +12,10 @@ import { KEY_ARG, MutationKit } from './mutation-kit.js';
 /** Batch inference manifests (seed 003 §2.7), as POST /batches/{jobId}/manifests: scoped by the run's project. entityId: the job id. */
 @Resolver()
 export class BatchMutations {
-  private readonly kit: MutationKit;
-
   constructor(
     private readonly commands: CommandBus,
-    @Inject(LEDGER) ledger: Ledger,
-  ) {
-    this.kit = new MutationKit(ledger);
-  }
+    private readonly kit: MutationKit,
+  ) {}
 
   @Mutation(() => MutationResult, { description: 'Record a batch manifest; refused unless the model digest is approved for the stage.' })
   @Roles('worker', 'operator', 'admin')

@@ -1,7 +1,5 @@
-import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import { LEDGER } from '../../app/tokens.js';
 import { Roles } from '../../auth/decorators.js';
 import type { Principal } from '../../auth/principal.js';
 import { assertAllProjects, CurrentPrincipal } from '../../auth/scope.js';
@@ -9,7 +7,6 @@ import { parseBlueprint } from '../../blueprints/load.js';
 import { DeprecateBlueprintCommand } from '../../commands/blueprints/deprecate-blueprint.command.js';
 import { RegisterBlueprintCommand } from '../../commands/blueprints/register-blueprint.command.js';
 import { blueprintStream } from '../../domain/blueprint/blueprint.js';
-import type { Ledger } from '../../ledger/open-ledger.js';
 import { DeprecateBlueprintInput, RegisterBlueprintInput } from '../inputs/blueprint.inputs.js';
 import { MutationResult } from '../types/mutation-result.type.js';
 import { KEY_ARG, MutationKit } from './mutation-kit.js';
@@ -17,14 +14,10 @@ import { KEY_ARG, MutationKit } from './mutation-kit.js';
 /** Blueprints are ledger-wide (any project may attach a version): operators and admins with the scope of every project. */
 @Resolver()
 export class BlueprintMutations {
-  private readonly kit: MutationKit;
-
   constructor(
     private readonly commands: CommandBus,
-    @Inject(LEDGER) ledger: Ledger,
-  ) {
-    this.kit = new MutationKit(ledger);
-  }
+    private readonly kit: MutationKit,
+  ) {}
 
   @Mutation(() => MutationResult, {
     description:

@@ -1,7 +1,5 @@
-import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import { LEDGER } from '../../app/tokens.js';
 import { Roles } from '../../auth/decorators.js';
 import type { Principal } from '../../auth/principal.js';
 import { CurrentPrincipal } from '../../auth/scope.js';
@@ -12,7 +10,6 @@ import { RevokeWaiverCommand } from '../../commands/decisions/revoke-waiver.comm
 import { VetoDecisionCommand } from '../../commands/decisions/veto-decision.command.js';
 import { decisionStream } from '../../domain/decision/types.js';
 import { invalidInput } from '../../edge/invalid-input.js';
-import type { Ledger } from '../../ledger/open-ledger.js';
 import { ExpireWaiverInput, GrantApprovalInput, GrantWaiverInput, RevokeWaiverInput, VetoRunInput } from '../inputs/decision.inputs.js';
 import { MutationResult } from '../types/mutation-result.type.js';
 import { KEY_ARG, MutationKit } from './mutation-kit.js';
@@ -23,14 +20,10 @@ import { KEY_ARG, MutationKit } from './mutation-kit.js';
  */
 @Resolver()
 export class DecisionMutations {
-  private readonly kit: MutationKit;
-
   constructor(
     private readonly commands: CommandBus,
-    @Inject(LEDGER) ledger: Ledger,
-  ) {
-    this.kit = new MutationKit(ledger);
-  }
+    private readonly kit: MutationKit,
+  ) {}
 
   @Mutation(() => MutationResult, { description: 'Approve a run under a role of its plan; never its own initiator. entityId: the run id.' })
   @Roles('approver', 'admin')

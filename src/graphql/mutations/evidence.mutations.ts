@@ -1,14 +1,11 @@
-import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import { LEDGER } from '../../app/tokens.js';
 import { Roles } from '../../auth/decorators.js';
 import type { Principal } from '../../auth/principal.js';
 import { CurrentPrincipal } from '../../auth/scope.js';
 import { StoreEvidenceCommand } from '../../commands/evidence/store-evidence.command.js';
 import { evidenceStream } from '../../domain/evidence/evidence.js';
 import { invalidInput } from '../../edge/invalid-input.js';
-import type { Ledger } from '../../ledger/open-ledger.js';
 import { MAX_INLINE_EVIDENCE_BYTES, StoreEvidenceInput } from '../inputs/registry.inputs.js';
 import { MutationResult } from '../types/mutation-result.type.js';
 import { KEY_ARG, MutationKit } from './mutation-kit.js';
@@ -20,14 +17,10 @@ import { KEY_ARG, MutationKit } from './mutation-kit.js';
  */
 @Resolver()
 export class EvidenceMutations {
-  private readonly kit: MutationKit;
-
   constructor(
     private readonly commands: CommandBus,
-    @Inject(LEDGER) ledger: Ledger,
-  ) {
-    this.kit = new MutationKit(ledger);
-  }
+    private readonly kit: MutationKit,
+  ) {}
 
   @Mutation(() => MutationResult, {
     description:

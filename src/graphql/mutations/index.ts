@@ -1,3 +1,4 @@
+import { MutationKit } from './mutation-kit.js';
 import { BatchMutations } from './batches.mutations.js';
 import { BlueprintMutations } from './blueprints.mutations.js';
 import { DecisionMutations } from './decisions.mutations.js';
@@ -18,6 +19,9 @@ export const MUTATION_RESOLVERS = [
   BatchMutations,
   EvidenceMutations,
 ];
+
+/** What the mutation resolvers share, provided once beside them. */
+export const MUTATION_PROVIDERS = [MutationKit];
 
 /**
  * Every command of the domain (src/commands/**, src/process/commands/**) and whether it is a

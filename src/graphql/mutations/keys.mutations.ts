@@ -1,7 +1,5 @@
-import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import { LEDGER } from '../../app/tokens.js';
 import { forbidden } from '../../auth/auth-errors.js';
 import { Roles } from '../../auth/decorators.js';
 import { coversProject, type Principal } from '../../auth/principal.js';
@@ -16,7 +14,6 @@ import { NotFound } from '../../domain/errors.js';
 import { KEYRING_STREAM } from '../../domain/keyring/keyring.js';
 import type { KeyPurpose } from '../../domain/mkey/crypto-policy.js';
 import { mkeyStream } from '../../domain/mkey/mkey.js';
-import type { Ledger } from '../../ledger/open-ledger.js';
 import {
   RegisterManagedKeyInput,
   ReportKeyCompromiseInput,
@@ -41,14 +38,10 @@ const spec = (i: { algorithm: string; sizeBits: number; curve?: string | null })
  */
 @Resolver()
 export class KeyMutations {
-  private readonly kit: MutationKit;
-
   constructor(
     private readonly commands: CommandBus,
-    @Inject(LEDGER) ledger: Ledger,
-  ) {
-    this.kit = new MutationKit(ledger);
-  }
+    private readonly kit: MutationKit,
+  ) {}
 
   @Mutation(() => MutationResult, {
     description: "Register a project's governed key by KMS reference (never key material). entityId: the key id.",

@@ -1,7 +1,5 @@
-import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import { LEDGER } from '../../app/tokens.js';
 import { Roles } from '../../auth/decorators.js';
 import type { Principal } from '../../auth/principal.js';
 import { assertAllProjects, CurrentPrincipal } from '../../auth/scope.js';
@@ -9,7 +7,6 @@ import { RegisterModelVersionCommand } from '../../commands/models/register-mode
 import { RevokeModelApprovalCommand } from '../../commands/models/revoke-model-approval.command.js';
 import { RevokeModelVersionCommand } from '../../commands/models/revoke-model-version.command.js';
 import { modelStream } from '../../domain/model/model.js';
-import type { Ledger } from '../../ledger/open-ledger.js';
 import { RegisterModelVersionInput, RevokeModelApprovalInput, RevokeModelVersionInput } from '../inputs/registry.inputs.js';
 import { MutationResult } from '../types/mutation-result.type.js';
 import { KEY_ARG, MutationKit } from './mutation-kit.js';
@@ -23,14 +20,10 @@ import { KEY_ARG, MutationKit } from './mutation-kit.js';
  */
 @Resolver()
 export class ModelMutations {
-  private readonly kit: MutationKit;
-
   constructor(
     private readonly commands: CommandBus,
-    @Inject(LEDGER) ledger: Ledger,
-  ) {
-    this.kit = new MutationKit(ledger);
-  }
+    private readonly kit: MutationKit,
+  ) {}
 
   @Mutation(() => MutationResult, { description: 'Register a model version, pinned by digest, with its run and training data (lineage).' })
   @Roles('worker', 'operator', 'admin')

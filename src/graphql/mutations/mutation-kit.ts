@@ -1,4 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type { EventEnvelope } from 'ledger-verify';
+import { LEDGER } from '../../app/tokens.js';
 import { forbidden } from '../../auth/auth-errors.js';
 import type { Principal } from '../../auth/principal.js';
 import { assertProjectScope } from '../../auth/scope.js';
@@ -18,12 +20,13 @@ export interface Written {
  * What every mutation does around its command: the write context (actor from the token, time,
  * command id — derived from the idempotencyKey when there is one, as the REST header does), the
  * project scope of the target, the replay check, and the typed answer read back from the stream.
- * Not a service: each mutation resolver holds one.
+ * One provider, injected into every mutation resolver.
  */
+@Injectable()
 export class MutationKit {
   readonly runs: RunScope;
 
-  constructor(private readonly ledger: Ledger) {
+  constructor(@Inject(LEDGER) private readonly ledger: Ledger) {
     this.runs = new RunScope(ledger);
   }
 

@@ -1,7 +1,5 @@
-import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import { LEDGER } from '../../app/tokens.js';
 import { Roles } from '../../auth/decorators.js';
 import type { Principal } from '../../auth/principal.js';
 import { assertProjectScope, CurrentPrincipal } from '../../auth/scope.js';
@@ -11,7 +9,6 @@ import { CreateProjectCommand } from '../../commands/projects/create-project.com
 import { DetachBlueprintCommand } from '../../commands/projects/detach-blueprint.command.js';
 import { projectStreamFor } from '../../commands/projects/project-stream.js';
 import { SetCryptoPipelineCommand } from '../../commands/projects/set-crypto-pipeline.command.js';
-import type { Ledger } from '../../ledger/open-ledger.js';
 import {
   ArchiveProjectInput,
   AttachBlueprintInput,
@@ -25,14 +22,10 @@ import { KEY_ARG, MutationKit } from './mutation-kit.js';
 /** Projects (stream `project-<id>`): operators and admins, within their project scope. entityId: the project id. */
 @Resolver()
 export class ProjectMutations {
-  private readonly kit: MutationKit;
-
   constructor(
     private readonly commands: CommandBus,
-    @Inject(LEDGER) ledger: Ledger,
-  ) {
-    this.kit = new MutationKit(ledger);
-  }
+    private readonly kit: MutationKit,
+  ) {}
 
   @Mutation(() => MutationResult, { description: 'Create a project; its owner is a pseudonymous id (team:..., usr:...).' })
   @Roles('operator', 'admin')

@@ -1,14 +1,11 @@
-import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import { LEDGER } from '../../app/tokens.js';
 import { Roles } from '../../auth/decorators.js';
 import type { Principal } from '../../auth/principal.js';
 import { CurrentPrincipal } from '../../auth/scope.js';
 import { CancelRunCommand } from '../../commands/runs/cancel-run.command.js';
 import { runStream } from '../../domain/run/types.js';
 import { invalidInput, validateAs } from '../../edge/invalid-input.js';
-import type { Ledger } from '../../ledger/open-ledger.js';
 import { ReportCheckCommand } from '../../process/commands/report-check.command.js';
 import { RequestPipelineRunCommand } from '../../process/commands/request-pipeline-run.command.js';
 import { assertProjectScope } from '../../auth/scope.js';
@@ -21,14 +18,10 @@ import { KEY_ARG, MutationKit } from './mutation-kit.js';
 /** Runs: requested by operators, worked by workers (only on runs of their projects, only on checks they started). */
 @Resolver()
 export class RunMutations {
-  private readonly kit: MutationKit;
-
   constructor(
     private readonly commands: CommandBus,
-    @Inject(LEDGER) ledger: Ledger,
-  ) {
-    this.kit = new MutationKit(ledger);
-  }
+    private readonly kit: MutationKit,
+  ) {}
 
   @Mutation(() => MutationResult, {
     description:
