@@ -51,6 +51,23 @@ describe('isTimestamp', () => {
     }
   });
 
+  test('agrees on every date crossed with edge times (leap years, month ends, hour 24, second 60, year 0)', () => {
+    const years = ['0000', '0001', '0004', '1900', '1970', '2000', '2023', '2024', '2100', '2400', '9999'];
+    const times = ['00:00:00.000', '23:59:59.999', '24:00:00.000', '23:60:00.000', '23:59:60.000', '12:30:45.123'];
+    let n = 0;
+    for (const y of years)
+      for (let m = 0; m <= 13; m++)
+        for (let d = 0; d <= 32; d++)
+          for (const t of times) {
+            const v = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}T${t}Z`;
+            assert.equal(isTimestamp(v), reference(v), v);
+            n++;
+          }
+    for (const v of ['2024-02-29T00:00:00.000z', '2024-02-29 00:00:00.000Z', '2024-02-29T00:00:00Z', '+2024-02-29T00:00:00.000Z', 42, null])
+      assert.equal(isTimestamp(v), false, String(v));
+    assert.ok(n > 20_000);
+  });
+
   test('refuses what is not a string in the one format', () => {
     for (const v of [
       undefined,
