@@ -3,6 +3,7 @@ import { ApiKeyStore } from './api-keys.js';
 import { LOCAL_ISSUER, type AuthConfig, type OidcIssuerConfig } from './auth-config.js';
 import { INVALID_CREDENTIALS, MISSING_CREDENTIALS } from './auth-errors.js';
 import type { LocalIssuer } from './local-issuer.js';
+import { VerifiedTokenCache } from './verified-tokens.js';
 import { isProjectId, isRole, userActorId, type Principal, type ProjectScope, type Role } from './principal.js';
 
 /**
@@ -17,6 +18,8 @@ export class Authenticator {
     private readonly config: AuthConfig,
     private readonly apiKeys: ApiKeyStore,
     private readonly local: LocalIssuer | undefined,
+    /** JWTs that already verified (API keys never go through it: they are revocable at any time). */
+    private readonly verified = new VerifiedTokenCache(),
   ) {}
 
   /** From an `Authorization` header value (or a WebSocket connection's token). */
@@ -33,6 +36,15 @@ export class Authenticator {
       if (!p) throw INVALID_CREDENTIALS();
       return p;
     }
+    const key = VerifiedTokenCache.keyOf(token);
+    const cached = this.verified.get(key);
+    if (cached) return cached;
+    const { principal, exp } = await this.verifyJwt(token);
+    this.verified.set(key, principal, exp);
+    return principal;
+  }
+
+  private async verifyJwt(token: string): Promise<{ principal: Principal; exp: number | undefined }> {
     let unverified: JWTPayload;
     try {
       unverified = decodeJwt(token);
@@ -44,12 +56,12 @@ export class Authenticator {
       const payload = await this.local.verify(token).catch(() => {
         throw INVALID_CREDENTIALS();
       });
-      return principalOf(LOCAL_ISSUER, payload, 'qledger_roles', 'qledger_projects', 'local');
+      return { principal: principalOf(LOCAL_ISSUER, payload, 'qledger_roles', 'qledger_projects', 'local'), exp: payload.exp };
     }
     const issuer = this.config.issuers.find((i) => i.issuer === unverified.iss);
     if (!issuer) throw INVALID_CREDENTIALS();
     const payload = await this.verifyOidc(issuer, token);
-    return principalOf(issuer.issuer, payload, issuer.rolesClaim, issuer.projectsClaim, 'oidc');
+    return { principal: principalOf(issuer.issuer, payload, issuer.rolesClaim, issuer.projectsClaim, 'oidc'), exp: payload.exp };
   }
 
   private async verifyOidc(issuer: OidcIssuerConfig, token: string): Promise<JWTPayload> {

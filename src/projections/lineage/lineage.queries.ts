@@ -61,7 +61,7 @@ function lineageSql(dirs: ReadonlyArray<'UPSTREAM' | 'DOWNSTREAM'>): string {
                 ORDER BY r.depth, n.id LIMIT $4)
      SELECT COALESCE((SELECT json_agg(p ORDER BY p.depth, p.id) FROM page p), '[]') AS nodes,
             COALESCE((SELECT json_agg(json_build_object('up', e.up, 'down', e.down, 'kind', e.kind) ORDER BY e.up, e.down, e.kind)
-                      FROM ql_lineage_edges e WHERE e.up IN (SELECT id FROM page) AND e.down IN (SELECT id FROM page)), '[]') AS edges`;
+                      FROM ql_lineage_edges e WHERE e.up = ANY(ARRAY(SELECT id FROM page)) AND e.down = ANY(ARRAY(SELECT id FROM page))), '[]') AS edges`;
 }
 
 export async function queryLineage(
