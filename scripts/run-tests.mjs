@@ -4,7 +4,7 @@
 // a fresh schema of it. When QLEDGER_PG_URL is set, the event store contract suite also
 // runs against that external PostgreSQL.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -34,8 +34,15 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// Every temporary file and directory of the run (test data dirs, exports, embedded clusters of the
+// CLI tests) goes under one directory, removed at the end: a run leaves nothing in the system's
+// temporary directory. QLEDGER_TEST_KEEP_TMP=1 keeps it for a post-mortem.
+const runTmp = mkdtempSync(join(tmpdir(), 'qledger-test-run-'));
+chmodSync(runTmp, 0o1777); // like /tmp: the embedded PostgreSQL runs as the postgres user when we are root
+const keepTmp = process.env.QLEDGER_TEST_KEEP_TMP === '1';
+
 const { startEmbeddedPostgres } = await import(join(root, 'dist/src/pg/embedded-postgres.js'));
-const dataDir = mkdtempSync(join(tmpdir(), 'qledger-test-pg-'));
+const dataDir = mkdtempSync(join(runTmp, 'qledger-test-pg-'));
 process.stderr.write(`run-tests: starting the embedded PostgreSQL for this run in ${dataDir}\n`);
 const pg = await startEmbeddedPostgres({ dataDir, log: (l) => process.stderr.write(`run-tests: ${l}\n`) });
 if (!process.env.QLEDGER_PG_URL) {
@@ -44,12 +51,13 @@ if (!process.env.QLEDGER_PG_URL) {
 
 const child = spawn(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=300000', ...files], {
   stdio: 'inherit',
-  env: { ...process.env, QLEDGER_TEST_EMBEDDED_PG_URL: pg.connectionString },
+  env: { ...process.env, TMPDIR: runTmp, QLEDGER_TEST_EMBEDDED_PG_URL: pg.connectionString },
 });
 const stop = () => child.kill('SIGTERM');
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
 await pg.stop();
-rmSync(dataDir, { recursive: true, force: true });
+if (keepTmp) process.stderr.write(`run-tests: temporary files kept in ${runTmp} (QLEDGER_TEST_KEEP_TMP=1)\n`);
+else rmSync(runTmp, { recursive: true, force: true });
 process.exit(code);
