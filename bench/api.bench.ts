@@ -14,7 +14,7 @@
 // 3. The service stops; the demo's run and decision streams are appended again through the ledger
 //    writer at BENCH_LAG_RATE events/s while every projection runs (bench/api/lag.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../src/config/config.js';
@@ -26,6 +26,7 @@ import { runDetail } from '../src/projections/runs/run-detail.queries.js';
 import { checksOfRuns, runsById, stagesOfRuns } from '../src/projections/runs/runs.queries.js';
 import { projectionLag } from './api/lag.js';
 import { AUDIT_PAGE, closedLoop, graphqlClient, LINEAGE, median, RUN_DETAIL, type Figures } from './api/load.js';
+import { cpuMeter, perRequest, type CpuSample } from './api/cpu.js';
 import { scaleDemo } from './api/scale.js';
 import { cliEnv, qledger, serve } from './api/service.js';
 
@@ -49,6 +50,8 @@ const POOL = process.env['BENCH_POOL'];
 const log = (l: string): void => void process.stderr.write(`${l}\n`);
 const ms = (n: number): string => `${n.toFixed(2).padStart(7)} ms`;
 const pick = <T>(xs: readonly T[], i: number): T => xs[(i * 7919) % xs.length] as T;
+const cpuText = (c: CpuSample): string =>
+  `CPU/request: service ${c.service.toFixed(2)} + PostgreSQL ${c.postgres.toFixed(2)} + clients ${c.client.toFixed(2)} = ${(c.service + c.postgres + c.client).toFixed(2)} ms`;
 
 const dir = mkdtempSync(join(tmpdir(), 'qledger-bench-api-'));
 const cli = cliEnv(dir, POOL ? { QLEDGER_PG_POOL_SIZE: POOL } : {});
@@ -127,12 +130,21 @@ async function apiRounds(): Promise<void> {
       ['API: audit page (stream, 50)', (i) => gql(AUDIT_PAGE, { stream: pick(s.streams, i) })],
     ];
     const results = new Map<string, Figures[]>();
+    const cpuResults = new Map<string, CpuSample[]>();
+    const meter = cpuMeter(service.pid, join(dir, 'pg'));
+    const cores = availableParallelism();
     for (let round = 1; round <= ROUNDS; round++) {
       log(`round ${round}/${ROUNDS} (${CLIENTS} clients, ${OPS} requests each, load ${loadavg()[0]!.toFixed(2)})`);
       for (const [name, op] of scenarios) {
-        const f = await closedLoop(op, CLIENTS, OPS, Math.min(OPS, 300));
+        const warmup = Math.min(OPS, 300);
+        const before = meter?.();
+        const f = await closedLoop(op, CLIENTS, OPS, warmup);
+        const cpu = before && meter ? perRequest(before, meter(), OPS + warmup) : undefined;
         results.set(name, [...(results.get(name) ?? []), f]);
-        log(`  ${name.padEnd(42)} p50 ${ms(f.p50)}  p95 ${ms(f.p95)}  p99 ${ms(f.p99)}  ${Math.round(f.rate)}/s`);
+        if (cpu) cpuResults.set(name, [...(cpuResults.get(name) ?? []), cpu]);
+        log(
+          `  ${name.padEnd(42)} p50 ${ms(f.p50)}  p95 ${ms(f.p95)}  p99 ${ms(f.p99)}  ${Math.round(f.rate)}/s${cpu ? `  ${cpuText(cpu)}` : ''}`,
+        );
       }
     }
     const m = (name: string, k: keyof Figures): number => median(results.get(name)!.map((f) => f[k]));
@@ -150,6 +162,23 @@ async function apiRounds(): Promise<void> {
         `target ${what} p95 <= ${limit} ms: ${p95.toFixed(1)} ms, ${p95 <= limit ? 'met' : `NOT met (by ${(p95 - limit).toFixed(1)} ms)`}`,
       );
     };
+    if (cpuResults.size > 0) {
+      log(
+        `\nCPU per request, medians over ${ROUNDS} rounds, and the latency floor it sets for ${CLIENTS} closed-loop clients on ${cores} cores`,
+      );
+      log(`(the median cannot be below ${CLIENTS} x total / cores, whatever the code path; measured from /proc):`);
+      for (const [name] of scenarios) {
+        const xs = cpuResults.get(name);
+        if (!xs) continue;
+        const c: CpuSample = {
+          service: median(xs.map((x) => x.service)),
+          postgres: median(xs.map((x) => x.postgres)),
+          client: median(xs.map((x) => x.client)),
+        };
+        const total = c.service + c.postgres + c.client;
+        log(`  ${name.padEnd(42)} ${cpuText(c)}  floor p50 ${ms((CLIENTS * total) / cores)}`);
+      }
+    }
     target('run detail', 'API: run detail', 20);
     target('lineage depth 5', 'API: lineage depth 5', 50);
   } finally {
