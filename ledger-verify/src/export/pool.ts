@@ -51,7 +51,7 @@ export class CheckPool {
     const url = new URL('./worker.js', import.meta.url);
     for (let i = 0; i < workers; i++) {
       // Bounded heaps: the work is many short-lived objects; RSS stays low at little GC cost.
-      const worker = new wt.Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 } });
+      const worker = new wt.Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: 24, maxOldGenerationSizeMb: 96 } });
       worker.unref();
       const init: PoolRequest = { type: 'init', origin: ctx.origin, keys: [...ctx.keys.entries()] };
       worker.postMessage(init);
