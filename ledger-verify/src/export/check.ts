@@ -166,13 +166,11 @@ export function checkLine(
     sigOverRecomputed: boolean | null,
   ): CheckedLine => ({ leaf, position, stream, revision, eventId, failures, event, hashOk, sigOverStated, sigOverRecomputed });
   const statedHash = typeof ev['hash'] === 'string' ? ev['hash'] : '';
-  // The stated hash decoded once: for the leaf hash and for the signed message.
-  const statedBytes = statedHash.length === 64 ? hexToBytes(statedHash) : undefined;
-  if (leafOut) {
-    if (statedBytes) leafOut.set(leafHash(statedBytes));
-    else leafOut.fill(0);
-  }
+  // The stated hash is decoded once, for the leaf hash and the signed message: checked here
+  // when the envelope is refused, as parseEnvelope checked it when it is accepted.
+  const unchecked = (): Uint8Array | undefined => (statedHash.length === 64 ? hexToBytes(statedHash) : undefined);
   if (isPlainObject(line['event']) && (!Object.hasOwn(ev, 'sig') || ev['sig'] === null)) {
+    setLeaf(leafOut, unchecked());
     failures.push(['MISSING_SIGNATURE', 'the event has no signature ("sig" is missing or null)']);
     return result(null, false, null, null);
   }
@@ -184,9 +182,12 @@ export function checkLine(
   } catch (err) {
     if (!(err instanceof FormatError)) throw err;
     const where = err.code === 'NOT_I_JSON' || err.code === 'NESTING_TOO_DEEP' ? `/data${err.path}` : err.path;
+    setLeaf(leafOut, unchecked());
     failures.push(['MALFORMED_ENVELOPE', `${err.message}${where ? ` (at ${where})` : ''}`]);
     return result(null, false, null, null);
   }
+  const statedBytes = NativeBuffer ? NativeBuffer.from(e.hash, 'hex') : hexToBytes(e.hash);
+  setLeaf(leafOut, statedBytes);
   if (e.origin !== ctx.origin) failures.push(['ORIGIN_MISMATCH', `origin "${e.origin}" is not the ledger's origin "${ctx.origin}"`]);
   const hashOk = recomputed === e.hash;
   const key = ctx.keys.get(e.sig.kid);
@@ -287,7 +288,14 @@ function payloadOf(hash: Uint8Array): Uint8Array {
   return out;
 }
 
-const NativeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: 'base64url'): Uint8Array } }).Buffer;
+const NativeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: 'base64url' | 'hex'): Uint8Array } }).Buffer;
+
+/** The leaf hash of a decoded event hash into `out` (zeros when the hash is unreadable). */
+function setLeaf(out: Uint8Array | undefined, hash: Uint8Array | undefined): void {
+  if (!out) return;
+  if (hash) out.set(leafHash(hash));
+  else out.fill(0);
+}
 
 /** A signature value that parseEnvelope accepted (strict base64url of 64 bytes) as bytes. */
 function signatureBytes(val: string): Uint8Array {

@@ -362,7 +362,8 @@ export async function verifyExport(input: string | ExportSource, options: Verify
   const pool = new CheckPool(workers, ctx);
   const tree = new CompactTree();
   const batchSize = Math.max(1, options.batchSize ?? 512);
-  const maxInFlight = Math.max(2, 3 * pool.size);
+  // Four batches per worker in flight: a worker still has work queued while this thread is descheduled.
+  const maxInFlight = Math.max(2, 4 * pool.size);
   const total = manifest?.counts.events ?? null;
   let line = 0;
   let expectedPosition = 0;
