@@ -381,7 +381,7 @@ function withoutHashAndSig(t: string, start: number): string | undefined {
   let first = true;
   let runStart = -1; // a run of consecutive kept members is one slice of the text
   let runEnd = -1;
-  for (let i = start + 1; ; ) {
+  for (let i = start + 1; ;) {
     const keyEnd = t.charCodeAt(i) === 0x22 ? skipString(t, i) : -1;
     if (keyEnd < 0 || t.charCodeAt(keyEnd) !== 0x3a) return undefined;
     const valueEnd = skipValue(t, keyEnd + 1);
@@ -407,7 +407,7 @@ function withoutHashAndSig(t: string, start: number): string | undefined {
 /** The event's hashed text, cut out of a line proven canonical (see canonicalLine); undefined on doubt. */
 function hashedText(t: string): string | undefined {
   if (t.charCodeAt(0) !== 0x7b) return undefined;
-  for (let i = 1; ; ) {
+  for (let i = 1; ;) {
     const keyEnd = t.charCodeAt(i) === 0x22 ? skipString(t, i) : -1;
     if (keyEnd < 0 || t.charCodeAt(keyEnd) !== 0x3a) return undefined;
     if (keyEnd - i === 7 && t.startsWith('"event"', i)) return withoutHashAndSig(t, keyEnd + 1);
