@@ -173,13 +173,21 @@ export function base64ToBytes(text: string): Uint8Array | undefined {
 }
 
 interface BufferView {
-  indexOf(value: Uint8Array, byteOffset: number): number;
+  indexOf(value: Uint8Array | number, byteOffset: number): number;
 }
 type BufferFrom = (buffer: ArrayBufferLike, byteOffset: number, length: number) => BufferView;
 const bufferFrom: BufferFrom | undefined = (() => {
   const B = (globalThis as { Buffer?: { from?: BufferFrom } }).Buffer;
   return typeof B?.from === 'function' ? (B.from.bind(B) as BufferFrom) : undefined;
 })();
+
+/**
+ * `bytes` searchable by byte value: a Buffer view where Buffer exists (its indexOf is a native
+ * memchr, several times faster than Uint8Array#indexOf), else the array itself.
+ */
+export function byteSearch(bytes: Uint8Array): { indexOf(value: number, from: number): number } {
+  return bufferFrom ? bufferFrom(bytes.buffer, bytes.byteOffset, bytes.length) : bytes;
+}
 
 /** Index of the first occurrence of `needle` (non-empty) in `haystack` at or after `from`, or -1 (native search where Buffer exists). */
 export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from = 0): number {

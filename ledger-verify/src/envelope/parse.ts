@@ -39,7 +39,17 @@ function exactObject(
   optional: readonly string[] = [],
 ): Record<string, unknown> {
   if (!isPlainObject(v)) bad(path, `${name} must be a JSON object`);
-  for (const key of Object.keys(v)) {
+  // Fast acceptance: every required field present and no other field than the optional ones
+  // (names are unique, so the counts match exactly then); otherwise the loops below find the
+  // same first error as always.
+  const keys = Object.keys(v);
+  let known = 0;
+  for (const key of required) if (Object.hasOwn(v, key)) known++;
+  if (known === required.length) {
+    for (const key of optional) if (Object.hasOwn(v, key)) known++;
+    if (known === keys.length) return v;
+  }
+  for (const key of keys) {
     if (!required.includes(key) && !optional.includes(key))
       bad(`${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, `${name} has an unknown field "${key.slice(0, 40)}"`);
   }

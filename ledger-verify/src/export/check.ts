@@ -4,9 +4,9 @@
 // the worker threads; pure and synchronous.
 
 import type { Ed25519 } from '../crypto/ed25519.js';
-import { base64ToBytes, base64urlToBytes } from '../encoding.js';
+import { base64ToBytes, base64urlToBytes, hexToBytes } from '../encoding.js';
 import { isPlainObject } from '../envelope/fields.js';
-import { EVENT_HASH_PREFIX, hashEvent, signingPayload } from '../envelope/hash.js';
+import { EVENT_HASH_PREFIX, EVENT_SIG_PREFIX, hashEvent, signingPayload } from '../envelope/hash.js';
 import { sha256HexOfText } from '../crypto/sha.js';
 import { parseEnvelopeForHashing } from '../envelope/parse.js';
 import type { EventEnvelope } from '../envelope/types.js';
@@ -93,7 +93,8 @@ export interface DeferredSignature {
   readonly result: { sigOverStated: boolean | null; sigOverRecomputed: boolean | null };
   readonly sig: Uint8Array;
   readonly key: Uint8Array;
-  readonly stated: string;
+  /** The signed message for the stated hash (signingPayload of it). */
+  readonly payload: Uint8Array;
   readonly recomputed: string;
   readonly hashOk: boolean;
 }
@@ -101,7 +102,7 @@ export interface DeferredSignature {
 /** The signature checks deferred by checkLine, in a tight loop (the verifier's tables stay in the CPU caches). */
 export function runDeferred(deferred: readonly DeferredSignature[], ctx: CheckContext): void {
   for (const d of deferred) {
-    const over = ctx.ed25519.verify(d.sig, signingPayload(d.stated), d.key);
+    const over = ctx.ed25519.verify(d.sig, d.payload, d.key);
     d.result.sigOverStated = over;
     if (!d.hashOk && !over) d.result.sigOverRecomputed = ctx.ed25519.verify(d.sig, signingPayload(d.recomputed), d.key);
   }
@@ -165,14 +166,11 @@ export function checkLine(
     sigOverRecomputed: boolean | null,
   ): CheckedLine => ({ leaf, position, stream, revision, eventId, failures, event, hashOk, sigOverStated, sigOverRecomputed });
   const statedHash = typeof ev['hash'] === 'string' ? ev['hash'] : '';
-  if (leafOut) {
-    try {
-      leafOut.set(leafHash(statedHash));
-    } catch {
-      leafOut.fill(0);
-    }
-  }
+  // The stated hash is decoded once, for the leaf hash and the signed message: checked here
+  // when the envelope is refused, as parseEnvelope checked it when it is accepted.
+  const unchecked = (): Uint8Array | undefined => (statedHash.length === 64 ? hexToBytes(statedHash) : undefined);
   if (isPlainObject(line['event']) && (!Object.hasOwn(ev, 'sig') || ev['sig'] === null)) {
+    setLeaf(leafOut, unchecked());
     failures.push(['MISSING_SIGNATURE', 'the event has no signature ("sig" is missing or null)']);
     return result(null, false, null, null);
   }
@@ -184,9 +182,12 @@ export function checkLine(
   } catch (err) {
     if (!(err instanceof FormatError)) throw err;
     const where = err.code === 'NOT_I_JSON' || err.code === 'NESTING_TOO_DEEP' ? `/data${err.path}` : err.path;
+    setLeaf(leafOut, unchecked());
     failures.push(['MALFORMED_ENVELOPE', `${err.message}${where ? ` (at ${where})` : ''}`]);
     return result(null, false, null, null);
   }
+  const statedBytes = NativeBuffer ? NativeBuffer.from(e.hash, 'hex') : hexToBytes(e.hash);
+  setLeaf(leafOut, statedBytes);
   if (e.origin !== ctx.origin) failures.push(['ORIGIN_MISMATCH', `origin "${e.origin}" is not the ledger's origin "${ctx.origin}"`]);
   const hashOk = recomputed === e.hash;
   const key = ctx.keys.get(e.sig.kid);
@@ -195,7 +196,7 @@ export function checkLine(
   const later = key !== undefined && deferred !== undefined && kind === 'event';
   if (key && !later) {
     const sig = base64urlToBytes(e.sig.val) as Uint8Array;
-    sigOverStated = ctx.ed25519.verify(sig, signingPayload(e.hash), key);
+    sigOverStated = ctx.ed25519.verify(sig, statedBytes ? payloadOf(statedBytes) : signingPayload(e.hash), key);
     if (!hashOk && !sigOverStated) sigOverRecomputed = ctx.ed25519.verify(sig, signingPayload(recomputed), key);
   }
   const event: EventSummary = {
@@ -210,8 +211,10 @@ export function checkLine(
   };
   const out = result(event, hashOk, sigOverStated, sigOverRecomputed);
   if (later) {
-    const sig = base64urlToBytes(e.sig.val) as Uint8Array;
-    deferred.push({ result: out as DeferredSignature['result'], sig, key, stated: e.hash, recomputed, hashOk });
+    // parseEnvelope accepted sig.val (strict base64url of 64 bytes): decoded natively.
+    const sig = signatureBytes(e.sig.val);
+    const payload = statedBytes ? payloadOf(statedBytes) : signingPayload(e.hash);
+    deferred.push({ result: out as DeferredSignature['result'], sig, key, payload, recomputed, hashOk });
   }
   if (kind === 'checkpoint' && e.stream === CHECKPOINT_STREAM) {
     const cp = checkpointData(e.type, e.data, ctx, key);
@@ -275,6 +278,30 @@ export function checkLine(
   }
 }
 
+const SIG_PREFIX_BYTES = new TextEncoder().encode(EVENT_SIG_PREFIX);
+
+/** signingPayload of a hash already decoded (32 bytes). */
+function payloadOf(hash: Uint8Array): Uint8Array {
+  const out = new Uint8Array(SIG_PREFIX_BYTES.length + 32);
+  out.set(SIG_PREFIX_BYTES, 0);
+  out.set(hash, SIG_PREFIX_BYTES.length);
+  return out;
+}
+
+const NativeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: 'base64url' | 'hex'): Uint8Array } }).Buffer;
+
+/** The leaf hash of a decoded event hash into `out` (zeros when the hash is unreadable). */
+function setLeaf(out: Uint8Array | undefined, hash: Uint8Array | undefined): void {
+  if (!out) return;
+  if (hash) out.set(leafHash(hash));
+  else out.fill(0);
+}
+
+/** A signature value that parseEnvelope accepted (strict base64url of 64 bytes) as bytes. */
+function signatureBytes(val: string): Uint8Array {
+  return NativeBuffer ? NativeBuffer.from(val, 'base64url') : (base64urlToBytes(val) as Uint8Array);
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -306,6 +333,90 @@ function sortedAndExact(v: unknown, depth: number): boolean {
   return true;
 }
 
+/** Index just past the string starting at `i` (t[i] is '"') of valid JSON text; -1 if unterminated. */
+function skipString(t: string, i: number): number {
+  let from = i + 1;
+  for (;;) {
+    const q = t.indexOf('"', from);
+    if (q < 0) return -1;
+    let b = q - 1;
+    while (t.charCodeAt(b) === 0x5c) b--;
+    if ((q - 1 - b) % 2 === 0) return q + 1; // an even run of backslashes: the quote is not escaped
+    from = q + 1;
+  }
+}
+
+/** Index just past the JSON value starting at `i` of valid JSON text without whitespace; -1 on doubt. */
+function skipValue(t: string, i: number): number {
+  const c = t.charCodeAt(i);
+  if (c === 0x22) return skipString(t, i);
+  if (c === 0x7b || c === 0x5b) {
+    let depth = 0;
+    for (let j = i; j < t.length; j++) {
+      const d = t.charCodeAt(j);
+      if (d === 0x22) {
+        j = skipString(t, j) - 1;
+        if (j < 0) return -1;
+      } else if (d === 0x7b || d === 0x5b) depth++;
+      else if ((d === 0x7d || d === 0x5d) && --depth === 0) return j + 1;
+    }
+    return -1;
+  }
+  let j = i; // number, true, false, null
+  for (; j < t.length; j++) {
+    const d = t.charCodeAt(j);
+    if (d === 0x2c || d === 0x7d || d === 0x5d) break;
+  }
+  return j > i ? j : -1;
+}
+
+/**
+ * The text of the object at `start` of canonical JSON text `t` without its members "hash" and
+ * "sig" (the other members' text as is, in order, comma-separated); undefined on doubt.
+ */
+function withoutHashAndSig(t: string, start: number): string | undefined {
+  if (t.charCodeAt(start) !== 0x7b) return undefined;
+  if (t.charCodeAt(start + 1) === 0x7d) return '{}';
+  let out = '{';
+  let first = true;
+  let runStart = -1; // a run of consecutive kept members is one slice of the text
+  let runEnd = -1;
+  for (let i = start + 1; ;) {
+    const keyEnd = t.charCodeAt(i) === 0x22 ? skipString(t, i) : -1;
+    if (keyEnd < 0 || t.charCodeAt(keyEnd) !== 0x3a) return undefined;
+    const valueEnd = skipValue(t, keyEnd + 1);
+    if (valueEnd < 0) return undefined;
+    const dropped = (keyEnd - i === 6 && t.startsWith('"hash"', i)) || (keyEnd - i === 5 && t.startsWith('"sig"', i));
+    if (!dropped) {
+      if (runStart < 0) runStart = i;
+      runEnd = valueEnd;
+    } else if (runStart >= 0) {
+      out += first ? t.slice(runStart, runEnd) : `,${t.slice(runStart, runEnd)}`;
+      first = false;
+      runStart = -1;
+    }
+    const next = t.charCodeAt(valueEnd);
+    if (next === 0x7d) break;
+    if (next !== 0x2c) return undefined;
+    i = valueEnd + 1;
+  }
+  if (runStart >= 0) out += first ? t.slice(runStart, runEnd) : `,${t.slice(runStart, runEnd)}`;
+  return `${out}}`;
+}
+
+/** The event's hashed text, cut out of a line proven canonical (see canonicalLine); undefined on doubt. */
+function hashedText(t: string): string | undefined {
+  if (t.charCodeAt(0) !== 0x7b) return undefined;
+  for (let i = 1; ;) {
+    const keyEnd = t.charCodeAt(i) === 0x22 ? skipString(t, i) : -1;
+    if (keyEnd < 0 || t.charCodeAt(keyEnd) !== 0x3a) return undefined;
+    if (keyEnd - i === 7 && t.startsWith('"event"', i)) return withoutHashAndSig(t, keyEnd + 1);
+    const valueEnd = skipValue(t, keyEnd + 1);
+    if (valueEnd < 0 || t.charCodeAt(valueEnd) !== 0x2c) return undefined;
+    i = valueEnd + 1;
+  }
+}
+
 /**
  * Fast path for lines written as the format requires (canonical JSON): JSON.parse, then a
  * proof that the text is the RFC 8785 form of what was read, without re-canonicalizing:
@@ -318,8 +429,10 @@ function sortedAndExact(v: unknown, depth: number): boolean {
  * - keys strictly ascending in every object (RFC 8785 order; integer-like keys, which the
  *   engine reorders, fail the text comparison or this check), integers exact, nesting bounded.
  * Then the event hash covers the event's members except "hash" and "sig", in the same
- * (canonical) order: JSON.stringify of the event without them. Undefined for anything else,
- * or on any doubt: the strict path decides. test/export-fast.test.ts proves both paths agree.
+ * (canonical) order: since the line is canonical, that is the event's own text with those two
+ * members (and their commas) cut out, found by a scan of the text that skips strings (no
+ * second serialization). Undefined for anything else, or on any doubt: the strict path
+ * decides. test/export-fast*.test.ts prove both paths agree.
  */
 export function canonicalLine(text: string): { raw: Record<string, unknown>; hashed: string } | undefined {
   if (text.includes('\\ud')) return undefined;
@@ -331,8 +444,6 @@ export function canonicalLine(text: string): { raw: Record<string, unknown>; has
   }
   if (!isPlainObject(raw) || !isPlainObject(raw['event'])) return undefined;
   if (JSON.stringify(raw) !== text || !sortedAndExact(raw, 0)) return undefined;
-  const ev = raw['event'];
-  const rest: Record<string, unknown> = {};
-  for (const k in ev) if (k !== 'hash' && k !== 'sig') rest[k] = ev[k];
-  return { raw, hashed: JSON.stringify(rest) };
+  const hashed = hashedText(text);
+  return hashed === undefined ? undefined : { raw, hashed };
 }

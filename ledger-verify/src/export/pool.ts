@@ -41,20 +41,20 @@ export class CheckPool {
   private nextId = 0;
   private failed: Error | undefined;
 
-  /** `workers` 0 checks inline on the calling thread (no worker_threads needed). */
-  constructor(
-    workers: number,
-    private readonly ctx: CheckContext,
-  ) {
+  private ctx: CheckContext | undefined;
+
+  /**
+   * `workers` 0 checks inline on the calling thread (no worker_threads needed). The threads
+   * start at once; they check batches once {@link start} has given them the context.
+   */
+  constructor(workers: number, ctx?: CheckContext) {
     const wt = workers > 0 ? builtin<typeof WorkerThreads>('node:worker_threads') : undefined;
     if (!wt) return;
     const url = new URL('./worker.js', import.meta.url);
     for (let i = 0; i < workers; i++) {
       // Bounded heaps: the work is many short-lived objects; RSS stays low at little GC cost.
-      const worker = new wt.Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 } });
+      const worker = new wt.Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: 24, maxOldGenerationSizeMb: 96 } });
       worker.unref();
-      const init: PoolRequest = { type: 'init', origin: ctx.origin, keys: [...ctx.keys.entries()] };
-      worker.postMessage(init);
       const slot: Slot = { worker, inFlight: 0 };
       worker.on('message', (reply: PoolReply) => {
         slot.inFlight--;
@@ -68,6 +68,15 @@ export class CheckPool {
       });
       this.slots.push(slot);
     }
+    if (ctx) this.start(ctx);
+  }
+
+  /** The origin and keys every batch is checked against (once, before the first submit). */
+  start(ctx: CheckContext): void {
+    if (this.ctx) throw new Error('the check pool is already started');
+    this.ctx = ctx;
+    const init: PoolRequest = { type: 'init', origin: ctx.origin, keys: [...ctx.keys.entries()] };
+    for (const s of this.slots) s.worker.postMessage(init);
   }
 
   get size(): number {
@@ -83,9 +92,11 @@ export class CheckPool {
   /** Lines as strings, or as UTF-8 bytes each ending with "\n" (whose buffer is transferred to the worker). */
   submit(kind: 'event' | 'checkpoint', lines: readonly string[] | Uint8Array): Promise<BatchResult> {
     if (this.failed) return Promise.reject(this.failed);
+    const ctx = this.ctx;
+    if (!ctx) return Promise.reject(new Error('the check pool is used before start'));
     if (this.slots.length === 0) {
       try {
-        return Promise.resolve(checkBatch(lines, kind, { ...this.ctx, ed25519: this.ctx.ed25519 ?? ed25519 }));
+        return Promise.resolve(checkBatch(lines, kind, { ...ctx, ed25519: ctx.ed25519 ?? ed25519 }));
       } catch (e) {
         return Promise.reject(e instanceof Error ? e : new Error(String(e)));
       }

@@ -328,6 +328,16 @@ export async function verifyExport(input: string | ExportSource, options: Verify
   if (options.origin !== undefined && !isOrigin(options.origin))
     throw new InputError('BAD_OPTIONS', 'the origin must be 1-255 printable ASCII characters without spaces');
   const source = typeof input === 'string' ? await openExport(input) : input;
+  // The worker threads start now: they load while passes 1 and 2 read, and get the keys after.
+  const pool = new CheckPool(options.workers ?? availableCores());
+  try {
+    return await verifySource(source, options, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function verifySource(source: ExportSource, options: VerifyExportOptions, pool: CheckPool): Promise<ExportReport> {
   const v = new Verification(options);
 
   const manifestText = await source.manifest();
@@ -358,11 +368,11 @@ export async function verifyExport(input: string | ExportSource, options: Verify
   const bySize = [...cps.records].sort((a, b) => a.size - b.size);
 
   // Pass 3
-  const workers = options.workers ?? availableCores();
-  const pool = new CheckPool(workers, ctx);
+  pool.start(ctx);
   const tree = new CompactTree();
   const batchSize = Math.max(1, options.batchSize ?? 512);
-  const maxInFlight = Math.max(2, 3 * pool.size);
+  // Four batches per worker in flight: a worker still has work queued while this thread is descheduled.
+  const maxInFlight = Math.max(2, 4 * pool.size);
   const total = manifest?.counts.events ?? null;
   let line = 0;
   let expectedPosition = 0;

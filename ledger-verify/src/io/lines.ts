@@ -3,7 +3,7 @@
 // The SHA-256 and length of the bytes are computed on the way, for the manifest's digests.
 
 import { nodeCrypto } from '../crypto/platform.js';
-import { bytesToHex, concatBytes } from '../encoding.js';
+import { byteSearch, bytesToHex, concatBytes } from '../encoding.js';
 import { InputError } from '../verify/ledger.js';
 
 /** A longer line is refused rather than buffered without bound. */
@@ -156,7 +156,8 @@ export async function* lineBatches(
     hash?.update(chunk);
     total += chunk.length;
     let start = 0; // start in chunk of the bytes not yet in parts
-    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, nl + 1)) {
+    const search = byteSearch(chunk);
+    for (let nl = search.indexOf(10, 0); nl !== -1; nl = search.indexOf(10, nl + 1)) {
       ends.push(partsBytes + (nl - start));
       lineStart = partsBytes + (nl - start) + 1;
       if (ends.length === maxLines) {
