@@ -175,6 +175,12 @@ async function lagRun(): Promise<void> {
       .map(([n, v]) => `${n} ${v.toFixed(0)}`)
       .join(', ')} ms`,
   );
+  log(
+    `  CPU per event (first append until every read model applied the last): bench process (writer + runners) ` +
+      `${(lag.cpuPerEvent.bench * 1000).toFixed(0)} us, PostgreSQL ${(lag.cpuPerEvent.postgres * 1000).toFixed(0)} us; load ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+  );
   log(`  metric qledger_projection_lag_seconds, largest sampled: ${(lag.metricMaxMs / 1000).toFixed(3)} s`);
   log(`target projection lag p99 <= 250 ms: ${lag.p99.toFixed(1)} ms, ${lag.p99 <= 250 ? 'met' : 'NOT met'}`);
 }

@@ -12,6 +12,7 @@ import { newId } from '../../src/ledger/ids.js';
 import type { Ledger } from '../../src/ledger/open-ledger.js';
 import { prometheusText } from '../../src/projections/projection-service.js';
 import { ProjectionsHost, startProjections } from '../../src/projections/projections.host.js';
+import { clusterCpu, cpuBetween, ownCpuMs } from './cpu.js';
 import { pct } from './load.js';
 
 export interface LagOptions {
@@ -35,6 +36,8 @@ export interface LagReport {
   /** Largest qledger_projection_lag_seconds (x 1000) the service reported while the load ran. */
   readonly metricMaxMs: number;
   readonly metricSample: string;
+  /** CPU ms per event from the first append until every read model had applied the last one. */
+  readonly cpuPerEvent: { readonly bench: number; readonly postgres: number };
 }
 
 interface Template {
@@ -120,6 +123,9 @@ export async function projectionLag(ledger: Ledger, o: LagOptions): Promise<LagR
     }
   })();
 
+  const { rows: backend } = await poller.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const pgBefore = clusterCpu(backend[0]!.pid);
+  const ownBefore = ownCpuMs();
   const t0 = performance.now() + 50;
   const slotMs = 1000 / o.rate;
   await Promise.all(
@@ -142,6 +148,8 @@ export async function projectionLag(ledger: Ledger, o: LagOptions): Promise<LagR
   const head = await ledger.store.headPosition();
   const until = Date.now() + 120_000;
   while ((await status()).behind && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  const ownCpu = ownCpuMs() - ownBefore;
+  const pgCpu = cpuBetween(pgBefore, clusterCpu(backend[0]!.pid));
   await new Promise((r) => setTimeout(r, 3 * o.pollMs));
   polling = false;
   sampling = false;
@@ -173,5 +181,6 @@ export async function projectionLag(ledger: Ledger, o: LagOptions): Promise<LagR
     perProjection: Object.fromEntries([...lagOf].map(([n, l]) => [n, pct(l, 0.99)])),
     metricMaxMs,
     metricSample,
+    cpuPerEvent: { bench: ownCpu / committed.length, postgres: pgCpu / committed.length },
   };
 }
