@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { IllegalState } from '../domain/errors.js';
 import type { Migration } from '../pg/migrate.js';
 
 export const CHECKPOINT_MIGRATIONS: readonly Migration[] = [
@@ -38,4 +39,23 @@ export async function writeCheckpoint(tx: pg.PoolClient, name: string, checkpoin
      ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position, updated_at = now()`,
     [name, checkpoint.version, checkpoint.position],
   );
+}
+
+/**
+ * Moves a projection's checkpoint from `from` to `to` inside the batch's transaction (a named
+ * statement: parsed once per connection). Throws PROJECTION_MOVED when the checkpoint is not at
+ * `from` with this version (another process moved it): the caller rolls the batch back.
+ */
+export async function advanceCheckpoint(tx: pg.PoolClient, name: string, version: number, from: number, to: number): Promise<void> {
+  const { rowCount } = await tx.query({
+    name: 'ql-projection-advance',
+    text: `UPDATE ql_projection_checkpoints SET position = $4, updated_at = now() WHERE name = $1 AND version = $2 AND position = $3`,
+    values: [name, version, from, to],
+  });
+  if (rowCount !== 1) {
+    throw new IllegalState(
+      'PROJECTION_MOVED',
+      `the checkpoint of projection ${name} is no longer at ${from} (version ${version}): another process applied it; this one starts again from the checkpoint`,
+    );
+  }
 }

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { NotFound } from '../domain/errors.js';
 import type { EventStore } from '../eventstore/port.js';
 import { readCheckpoint } from './checkpoints.js';
+import { SharedLogReader } from './log-reader.js';
 import type { Projection } from './projection.js';
 import { migrateProjections, ProjectionRunner, type RunnerOptions } from './runner.js';
 
@@ -23,6 +24,8 @@ export interface ProjectionStatus {
 /** The read side of one process: migrates, runs and reports every projection. */
 export class ProjectionService {
   private readonly runners: ReadonlyMap<string, ProjectionRunner>;
+  /** The one live reader of the log every runner of this service takes its events from (decision 0063). */
+  readonly reader: SharedLogReader;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -30,7 +33,9 @@ export class ProjectionService {
     readonly projections: readonly Projection[],
     options: RunnerOptions = {},
   ) {
-    this.runners = new Map(projections.map((p) => [p.name, new ProjectionRunner(pool, store, p, options)]));
+    this.reader = new SharedLogReader(store);
+    const source = options.source ?? this.reader;
+    this.runners = new Map(projections.map((p) => [p.name, new ProjectionRunner(pool, store, p, { ...options, source })]));
   }
 
   migrate(): Promise<void> {
@@ -43,6 +48,7 @@ export class ProjectionService {
 
   async stop(): Promise<void> {
     await Promise.all([...this.runners.values()].map((r) => r.stop()));
+    this.reader.close();
   }
 
   runner(name: string): ProjectionRunner {

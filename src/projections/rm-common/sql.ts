@@ -48,6 +48,24 @@ export const jsonb = (v: unknown): string => JSON.stringify(v ?? null);
 /** `sha256:<hex>` or `<hex>` to the bare hex form the evidence streams use. */
 export const bareSha256 = (digest: string): string => (digest.startsWith('sha256:') ? digest.slice(7) : digest);
 
+/** Names of the write statements' prepared forms, by text (a projection has a fixed set of statements). */
+const STATEMENT_NAMES = new Map<string, string>();
+const MAX_STATEMENT_NAMES = 500;
+
+function statementName(text: string): string | undefined {
+  let name = STATEMENT_NAMES.get(text);
+  if (name === undefined && STATEMENT_NAMES.size < MAX_STATEMENT_NAMES) {
+    name = `ql-pw-${STATEMENT_NAMES.size}`;
+    STATEMENT_NAMES.set(text, name);
+  }
+  return name;
+}
+
+interface Corkable {
+  cork?(): void;
+  uncork?(): void;
+}
+
 /**
  * Write-only statements of one batch sent back to back (decision 0058): `tx` hands out a client whose
  * `query` queues the statement on the real connection in program order and resolves at once with no
@@ -55,15 +73,39 @@ export const bareSha256 = (digest: string): string => (digest.startsWith('sha256
  * throws the first error (the runner then rolls the batch back). On the runners' pipeline-mode
  * connections the statements go out without a round trip each. Only for projections that never read
  * what a query returns.
+ *
+ * Decision 0063: each statement is a named prepared statement (parsed and planned once per
+ * connection, not once per event), and the connection's socket is corked from the first statement
+ * until `flush()` (or the next turn of the event loop, whichever comes first), so a batch's statements
+ * leave in one write instead of one system call each.
  */
 export function pipelinedWrites(real: pg.PoolClient): { tx: pg.PoolClient; flush: () => Promise<void> } {
   const pending: Promise<unknown>[] = [];
   const empty = { rows: [], rowCount: 0, command: '', oid: 0, fields: [] };
+  const socket = (real as unknown as { connection?: { stream?: Corkable } }).connection?.stream;
+  let corked = false;
+  const uncork = (): void => {
+    if (!corked) return;
+    corked = false;
+    socket?.uncork?.();
+  };
   const tx = {
     query: (text: string, values?: unknown[]) => {
-      pending.push(real.query(text, values));
+      if (!corked && socket?.cork && socket.uncork) {
+        corked = true;
+        socket.cork();
+        setImmediate(uncork);
+      }
+      const name = statementName(text);
+      pending.push(name === undefined ? real.query(text, values) : real.query({ name, text, values: values ?? [] }));
       return Promise.resolve(empty);
     },
   } as unknown as pg.PoolClient;
-  return { tx, flush: async () => void (await Promise.all(pending)) };
+  return {
+    tx,
+    flush: async () => {
+      uncork();
+      await Promise.all(pending);
+    },
+  };
 }
