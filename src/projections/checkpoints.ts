@@ -42,20 +42,32 @@ export async function writeCheckpoint(tx: pg.PoolClient, name: string, checkpoin
 }
 
 /**
- * Moves a projection's checkpoint from `from` to `to` inside the batch's transaction (a named
- * statement: parsed once per connection). Throws PROJECTION_MOVED when the checkpoint is not at
- * `from` with this version (another process moved it): the caller rolls the batch back.
+ * Moves a projection's checkpoint from `from` to `to` (a named statement: parsed once per
+ * connection). When the checkpoint is not at `from` with this version (another process moved it),
+ * the statement fails (the position would be -1, which its CHECK refuses), so that inside a
+ * transaction a COMMIT sent right behind it rolls back; the promise then rejects with
+ * PROJECTION_MOVED. The promise resolves once PostgreSQL has answered; the statement is queued at once.
  */
-export async function advanceCheckpoint(tx: pg.PoolClient, name: string, version: number, from: number, to: number): Promise<void> {
-  const { rowCount } = await tx.query({
-    name: 'ql-projection-advance',
-    text: `UPDATE ql_projection_checkpoints SET position = $4, updated_at = now() WHERE name = $1 AND version = $2 AND position = $3`,
-    values: [name, version, from, to],
-  });
-  if (rowCount !== 1) {
-    throw new IllegalState(
+export function advanceCheckpoint(tx: pg.PoolClient, name: string, version: number, from: number, to: number): Promise<void> {
+  const moved = (): IllegalState =>
+    new IllegalState(
       'PROJECTION_MOVED',
       `the checkpoint of projection ${name} is no longer at ${from} (version ${version}): another process applied it; this one starts again from the checkpoint`,
     );
-  }
+  return tx
+    .query({
+      name: 'ql-projection-advance',
+      text: `UPDATE ql_projection_checkpoints
+             SET position = CASE WHEN version = $2::int AND position = $3::bigint THEN $4::bigint ELSE -1 END, updated_at = now()
+             WHERE name = $1`,
+      values: [name, version, from, to],
+    })
+    .then(
+      (r) => {
+        if (r.rowCount !== 1) throw moved();
+      },
+      (e: unknown) => {
+        throw (e as { code?: string }).code === '23514' ? moved() : e;
+      },
+    );
 }

@@ -5,7 +5,8 @@ import { migrate } from '../pg/migrate.js';
 import { rebatch } from './batches.js';
 import { advanceCheckpoint, CHECKPOINT_MIGRATIONS, readCheckpoint, writeCheckpoint } from './checkpoints.js';
 import { ownReader, type LogSource } from './log-reader.js';
-import type { Projection, ProjectedEvent } from './projection.js';
+import { corkSocket, inPipelineMode } from './rm-common/sql.js';
+import { streamCategory, type Projection, type ProjectedEvent } from './projection.js';
 import { sleep } from '../util/sleep.js';
 
 export interface RunnerOptions {
@@ -55,13 +56,16 @@ export class ProjectionRunner {
   private abort: AbortController | undefined;
   private loop: Promise<void> | undefined;
   private stateValue: RunnerState = { leader: false, position: -1, lastError: undefined };
+  private readonly categories: ReadonlySet<string> | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly store: EventStore,
     readonly projection: Projection,
     private readonly options: RunnerOptions = {},
-  ) {}
+  ) {
+    this.categories = projection.categories ? new Set(projection.categories) : undefined;
+  }
 
   get state(): RunnerState {
     return this.stateValue;
@@ -188,8 +192,9 @@ export class ProjectionRunner {
    * Applies the events at or after `from` (this lease's checkpoint) with the checkpoint in one
    * transaction. The connection commits asynchronously (decision 0058: rows and checkpoint still
    * commit together or not at all; a crash can only lose the last few batches whole, which are
-   * applied again from the checkpoint). The checkpoint moves only from `from` (decision 0063): if it
-   * is elsewhere, the batch rolls back.
+   * applied again from the checkpoint). Decision 0063: BEGIN leaves with the projection's first
+   * statements and the checkpoint move with COMMIT (one write each); the move fails unless the
+   * checkpoint is at `from`, and then the COMMIT behind it rolls the batch back.
    */
   private async applyBatch(client: pg.PoolClient, events: readonly ProjectedEvent[], from: number): Promise<number> {
     const fresh = events.filter((e) => e.recorded.position >= from);
@@ -201,11 +206,40 @@ export class ProjectionRunner {
       );
     }
     const next = fresh.at(-1)!.recorded.position + 1;
-    return this.inTransaction(client, async () => {
-      await this.projection.apply(fresh, client);
-      await advanceCheckpoint(client, this.projection.name, this.projection.version, from, next);
+    const { name, version } = this.projection;
+    const relevant = this.categories ? fresh.filter((e) => this.categories!.has(streamCategory(e.recorded.stream))) : fresh;
+    if (relevant.length === 0) {
+      // Nothing this projection reads: the checkpoint moves on its own (one statement).
+      await advanceCheckpoint(client, name, version, from, next);
       return next;
-    });
+    }
+    if (!inPipelineMode(client)) {
+      return this.inTransaction(client, async () => {
+        await this.projection.apply(relevant, client);
+        await advanceCheckpoint(client, name, version, from, next);
+        return next;
+      });
+    }
+    let uncork = corkSocket(client);
+    const begun = client.query('BEGIN');
+    begun.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+    try {
+      await this.projection.apply(relevant, client);
+      uncork();
+      await begun;
+      uncork = corkSocket(client);
+      const moved = advanceCheckpoint(client, name, version, from, next);
+      const committed = client.query('COMMIT');
+      uncork();
+      const [m, c] = await Promise.allSettled([moved, committed]);
+      if (m.status === 'rejected') throw m.reason as Error; // the COMMIT rolled back
+      if (c.status === 'rejected') throw c.reason as Error;
+      return next;
+    } catch (e) {
+      uncork();
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
   }
 
   private async inTransaction<T>(client: pg.PoolClient, fn: () => Promise<T>): Promise<T> {

@@ -66,6 +66,30 @@ interface Corkable {
   uncork?(): void;
 }
 
+/** True when the connection sends queries without waiting for the previous answer (node-postgres `pipeline: true`). */
+export function inPipelineMode(client: pg.PoolClient): boolean {
+  return (client as unknown as { pipeline?: boolean }).pipeline === true;
+}
+
+/**
+ * Corks a connection's socket: what is queued on it from now on leaves in one write when the returned
+ * function is called, or at the next turn of the event loop at the latest (so a statement whose answer
+ * is awaited in between still goes out). The function may be called more than once.
+ */
+export function corkSocket(client: pg.PoolClient): () => void {
+  const socket = (client as unknown as { connection?: { stream?: Corkable } }).connection?.stream;
+  if (!socket?.cork || !socket.uncork) return () => undefined;
+  socket.cork();
+  let corked = true;
+  const uncork = (): void => {
+    if (!corked) return;
+    corked = false;
+    socket.uncork!();
+  };
+  setImmediate(uncork);
+  return uncork;
+}
+
 /**
  * Write-only statements of one batch sent back to back (decision 0058): `tx` hands out a client whose
  * `query` queues the statement on the real connection in program order and resolves at once with no
@@ -75,36 +99,35 @@ interface Corkable {
  * what a query returns.
  *
  * Decision 0063: each statement is a named prepared statement (parsed and planned once per
- * connection, not once per event), and the connection's socket is corked from the first statement
- * until `flush()` (or the next turn of the event loop, whichever comes first), so a batch's statements
- * leave in one write instead of one system call each.
+ * connection, not once per event), and the socket is corked from the first statement until `flush()`,
+ * so a batch's statements leave in one write instead of one system call each.
  */
 export function pipelinedWrites(real: pg.PoolClient): { tx: pg.PoolClient; flush: () => Promise<void> } {
   const pending: Promise<unknown>[] = [];
   const empty = { rows: [], rowCount: 0, command: '', oid: 0, fields: [] };
-  const socket = (real as unknown as { connection?: { stream?: Corkable } }).connection?.stream;
-  let corked = false;
-  const uncork = (): void => {
-    if (!corked) return;
-    corked = false;
-    socket?.uncork?.();
-  };
+  const piped = inPipelineMode(real);
+  let uncork: (() => void) | undefined;
+  let last: Promise<unknown> = Promise.resolve();
   const tx = {
     query: (text: string, values?: unknown[]) => {
-      if (!corked && socket?.cork && socket.uncork) {
-        corked = true;
-        socket.cork();
-        setImmediate(uncork);
-      }
       const name = statementName(text);
-      pending.push(name === undefined ? real.query(text, values) : real.query({ name, text, values: values ?? [] }));
+      const send = (): Promise<unknown> =>
+        name === undefined ? real.query(text, values) : real.query({ name, text, values: values ?? [] });
+      if (piped) {
+        uncork ??= corkSocket(real);
+        pending.push(send());
+      } else {
+        // One statement at a time on a connection that is not in pipeline mode (rebuilds from the CLI).
+        last = last.then(send);
+        pending.push(last);
+      }
       return Promise.resolve(empty);
     },
   } as unknown as pg.PoolClient;
   return {
     tx,
     flush: async () => {
-      uncork();
+      uncork?.();
       await Promise.all(pending);
     },
   };
