@@ -41,6 +41,8 @@ const AUDIT_COPIES = env('BENCH_AUDIT_COPIES', 0);
 const LAG_RATE = env('BENCH_LAG_RATE', 1000);
 const LAG_SECONDS = env('BENCH_LAG_SECONDS', 20);
 const LAG_LANES = env('BENCH_LAG_LANES', 32);
+/** The runners' linger in ms (decision 0058); unset: the service's default. */
+const LAG_LINGER = process.env['BENCH_LAG_LINGER'];
 /** `api` or `lag`: run only that part (default: both). */
 const ONLY = process.env['BENCH_ONLY'];
 /** The service's PostgreSQL pool (QLEDGER_PG_POOL_SIZE); unset: the production default. */
@@ -166,6 +168,7 @@ async function lagRun(): Promise<void> {
     lanes: LAG_LANES,
     pollMs: 5,
     connectionString,
+    ...(LAG_LINGER ? { lingerMs: Number(LAG_LINGER) } : {}),
     log: (l) => log(`  ${l}`),
   });
   log(`  appended ${lag.events} events at ${Math.round(lag.appendRate)} events/s (target ${LAG_RATE})`);

@@ -21,6 +21,8 @@ export interface LagOptions {
   readonly lanes: number;
   readonly pollMs: number;
   readonly connectionString: string;
+  /** The runners' linger (ms); unset: the service's default. */
+  readonly lingerMs?: number;
   readonly log: (line: string) => void;
 }
 
@@ -85,7 +87,7 @@ export async function projectionLag(ledger: Ledger, o: LagOptions): Promise<LagR
     }
   }
 
-  const service = await startProjections(ledger.pool, ledger.store, o.log);
+  const service = await startProjections(ledger.pool, ledger.store, o.log, o.lingerMs === undefined ? {} : { lingerMs: o.lingerMs });
   const status = async (): Promise<{ behind: boolean; lagMs: number; text: string }> => {
     const s = await service.status();
     return { behind: s.some((p) => p.lagEvents > 0), lagMs: Math.max(...s.map((p) => p.lagMs)), text: prometheusText(s) };

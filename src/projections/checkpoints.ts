@@ -33,6 +33,15 @@ export async function readCheckpoint(db: pg.Pool | pg.PoolClient, name: string, 
   return r ? { version: r.version, position: Number(r.position) } : undefined;
 }
 
+/** The checkpoints of the named projections (one query); absent names have none yet. */
+export async function readCheckpoints(db: pg.Pool | pg.PoolClient, names: readonly string[]): Promise<Map<string, Checkpoint>> {
+  const { rows } = await db.query<{ name: string; version: number; position: string }>(
+    'SELECT name, version, position FROM ql_projection_checkpoints WHERE name = ANY($1::text[])',
+    [names],
+  );
+  return new Map(rows.map((r) => [r.name, { version: r.version, position: Number(r.position) }]));
+}
+
 export async function writeCheckpoint(tx: pg.PoolClient, name: string, checkpoint: Checkpoint): Promise<void> {
   await tx.query(
     `INSERT INTO ql_projection_checkpoints (name, version, position, updated_at) VALUES ($1, $2, $3, now())
