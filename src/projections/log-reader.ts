@@ -51,7 +51,8 @@ export class SharedLogReader implements LogSource {
   private start = 0;
   /** The shared subscription; it always reads on from `end`. */
   private live: { readonly pages: AsyncIterator<RecordedEvent[]>; readonly abort: AbortController } | undefined;
-  private fetching: Promise<void> | undefined;
+  /** The shared read in flight; true when the subscription ended by itself (the store closed). */
+  private fetching: Promise<boolean> | undefined;
   private readsValue = { shared: 0, own: 0 };
 
   constructor(
@@ -88,8 +89,8 @@ export class SharedLogReader implements LogSource {
         this.readsValue.own += page.length;
         position = page.at(-1)!.position + 1;
         yield page.map(toProjected);
-      } else {
-        await this.fetchBeyond(position, signal);
+      } else if (await this.fetchBeyond(position, signal)) {
+        return; // the store ended the subscription (it is closed), as subscribeToAll does
       }
     }
   }
@@ -103,25 +104,29 @@ export class SharedLogReader implements LogSource {
     this.bytes = 0;
   }
 
-  /** Waits (with every other runner at the end) until the buffer reaches beyond `position`, or abort. */
-  private async fetchBeyond(position: number, signal: AbortSignal): Promise<void> {
+  /**
+   * Waits (with every other runner at the end) until the buffer reaches beyond `position`, or abort.
+   * True when the store ended the shared subscription by itself.
+   */
+  private async fetchBeyond(position: number, signal: AbortSignal): Promise<boolean> {
     this.fetching ??= this.fetch(position).finally(() => {
       this.fetching = undefined;
     });
-    await new Promise<void>((resolve, reject) => {
-      const done = (): void => {
-        signal.removeEventListener('abort', done);
-        resolve();
+    return new Promise<boolean>((resolve, reject) => {
+      const done = (ended: boolean): void => {
+        signal.removeEventListener('abort', aborted);
+        resolve(ended);
       };
-      signal.addEventListener('abort', done, { once: true });
+      const aborted = (): void => done(false);
+      signal.addEventListener('abort', aborted, { once: true });
       this.fetching!.then(done, (e: unknown) => {
-        signal.removeEventListener('abort', done);
+        signal.removeEventListener('abort', aborted);
         reject(e instanceof Error ? e : new Error(String(e)));
       });
     });
   }
 
-  private async fetch(position: number): Promise<void> {
+  private async fetch(position: number): Promise<boolean> {
     // Nothing read yet, or this runner is far ahead of the buffer: the shared read starts over here
     // (runners behind it catch up on their own). Otherwise it reads on from the buffer's end.
     if (!this.live || position > this.end + this.maxEvents) this.restart(position);
@@ -133,15 +138,15 @@ export class SharedLogReader implements LogSource {
       if (live === this.live) this.close(); // the next wait opens a new subscription
       throw e;
     }
-    if (live !== this.live) return; // closed or restarted meanwhile
+    if (live !== this.live) return false; // closed or restarted meanwhile
     if (next.done) {
       this.close();
-      return;
+      return true;
     }
     const page = next.value;
     if (page[0]?.position !== this.end) {
       this.restart(page[0]?.position ?? this.end);
-      return;
+      return false;
     }
     this.readsValue.shared += page.length;
     for (const r of page) {
@@ -149,6 +154,7 @@ export class SharedLogReader implements LogSource {
       this.bytes += r.data.length;
     }
     this.trim();
+    return false;
   }
 
   private restart(position: number): void {

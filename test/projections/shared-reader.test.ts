@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { IllegalState } from '../../src/domain/errors.js';
+import { STREAM_CATEGORIES } from '../../src/domain/streams.js';
+import { PostgresEventStore } from '../../src/eventstore/postgres/postgres-event-store.js';
 import { rebatch } from '../../src/projections/batches.js';
 import { SharedLogReader } from '../../src/projections/log-reader.js';
 import type { Projection } from '../../src/projections/projection.js';
@@ -97,6 +99,28 @@ describe('shared log reader (decision 0063)', () => {
     } finally {
       reader.close();
     }
+  });
+
+  it('ends, as the store subscription does, when the store closes', async () => {
+    const { db, fx } = ctx;
+    const store = await PostgresEventStore.open({
+      pool: db.pool,
+      connectionString: db.url,
+      categories: new Set(STREAM_CATEGORIES),
+      maxEventBytes: 64 * 1024,
+    });
+    const reader = new SharedLogReader(store);
+    const head = await fx.store.headPosition();
+    const abort = new AbortController();
+    const got: number[] = [];
+    const reading = (async () => {
+      for await (const chunk of reader.chunks(0, abort.signal)) got.push(...chunk.map((e) => e.recorded.position));
+    })();
+    await waitFor(async () => got.length === head, 'the reader to reach the head');
+    await store.close();
+    await reading; // returns: no reader left spinning on a closed store
+    assert.equal(abort.signal.aborted, false);
+    assert.deepEqual(got, range(0, head));
   });
 
   it('regroups chunks into batches of at most the batch size, in order', async () => {
