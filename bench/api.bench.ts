@@ -42,6 +42,8 @@ const AUDIT_COPIES = env('BENCH_AUDIT_COPIES', 0);
 const LAG_RATE = env('BENCH_LAG_RATE', 1000);
 const LAG_SECONDS = env('BENCH_LAG_SECONDS', 20);
 const LAG_LANES = env('BENCH_LAG_LANES', 32);
+/** The runners' linger in ms (decision 0058); unset: the service's default. */
+const LAG_LINGER = process.env['BENCH_LAG_LINGER'];
 /** `api` or `lag`: run only that part (default: both). */
 const ONLY = process.env['BENCH_ONLY'];
 /** The service's PostgreSQL pool (QLEDGER_PG_POOL_SIZE); unset: the production default. */
@@ -195,6 +197,7 @@ async function lagRun(): Promise<void> {
     lanes: LAG_LANES,
     pollMs: 5,
     connectionString,
+    ...(LAG_LINGER ? { lingerMs: Number(LAG_LINGER) } : {}),
     log: (l) => log(`  ${l}`),
   });
   log(`  appended ${lag.events} events at ${Math.round(lag.appendRate)} events/s (target ${LAG_RATE})`);
@@ -203,6 +206,12 @@ async function lagRun(): Promise<void> {
     `  p99 per read model: ${Object.entries(lag.perProjection)
       .map(([n, v]) => `${n} ${v.toFixed(0)}`)
       .join(', ')} ms`,
+  );
+  log(
+    `  CPU per event (first append until every read model applied the last): bench process (writer + runners) ` +
+      `${(lag.cpuPerEvent.bench * 1000).toFixed(0)} us, PostgreSQL ${(lag.cpuPerEvent.postgres * 1000).toFixed(0)} us; load ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
   );
   log(`  metric qledger_projection_lag_seconds, largest sampled: ${(lag.metricMaxMs / 1000).toFixed(3)} s`);
   log(`target projection lag p99 <= 250 ms: ${lag.p99.toFixed(1)} ms, ${lag.p99 <= 250 ? 'met' : 'NOT met'}`);

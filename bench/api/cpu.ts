@@ -1,36 +1,50 @@
-// CPU time of the three parties of an API benchmark, from /proc (Linux): the service process
-// (every thread), the PostgreSQL cluster (the postmaster, the children it has reaped and those still
-// running) and this bench process (the load generator). Per request, these say what one request
-// costs whatever else the machine runs, and with the number of cores they give the latency floor of a
-// closed loop: C clients cannot see a median below C x (CPU per request) / cores.
+// CPU time of the parties of an API benchmark, from /proc (Linux only): the service process (every
+// thread), one PostgreSQL cluster (the postmaster, the children it has reaped and those still running)
+// and this bench process (the load generator, or the writer and runners of the lag run). Per request
+// or per event these say what the work costs whatever else the machine runs, and with the number of
+// cores they give the latency floor of a closed loop: C clients cannot see a median below
+// C x (CPU per request) / cores.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const TICK_MS = 10; // USER_HZ is 100 on Linux
+const TICK_MS = 10; // USER_HZ = 100 on Linux
 
-/** utime + stime (+ cutime + cstime with `children`) of a pid in ms; 0 when it is gone. */
-function cpuOfPid(pid: number, children = false): number {
+/** utime + stime (+ cutime + cstime of reaped children), in ms, and the parent pid; undefined when gone. */
+function stat(pid: number): { cpuMs: number; reapedMs: number; ppid: number } | undefined {
   try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    const own = Number(f[11]) + Number(f[12]);
-    return (children ? own + Number(f[13]) + Number(f[14]) : own) * TICK_MS;
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state ppid ... utime(14) stime(15) cutime(16) cstime(17).
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS, reapedMs: (Number(f[13]) + Number(f[14])) * TICK_MS, ppid: Number(f[1]) };
   } catch {
-    return 0;
+    return undefined;
   }
 }
 
-function childrenOf(ppid: number): number[] {
-  const out: number[] = [];
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      if (Number(f[1]) === ppid) out.push(Number(p));
-    } catch {
-      // gone meanwhile
-    }
+/** CPU ms of a postmaster, of the children it reaped, and of each child still running. */
+function postmasterCpu(postmaster: number): number {
+  const own = stat(postmaster);
+  if (!own) return 0;
+  let sum = own.cpuMs + own.reapedMs;
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === postmaster) continue;
+    const s = stat(pid);
+    if (s?.ppid === postmaster) sum += s.cpuMs;
   }
-  return out;
+  return sum;
+}
+
+/** CPU ms so far of the cluster that runs backend `backendPid` (see postmasterCpu). */
+export function clusterCpu(backendPid: number): number {
+  const postmaster = stat(backendPid)?.ppid;
+  return postmaster === undefined ? 0 : postmasterCpu(postmaster);
+}
+
+/** CPU ms (user + system) of this process so far. */
+export function ownCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 export interface CpuSample {
@@ -39,23 +53,16 @@ export interface CpuSample {
   readonly client: number;
 }
 
-/** Reads the CPU ms used so far; undefined where /proc is not there. */
+/** Reads the CPU ms used so far by the service, the cluster of `pgDataDir` and this process; undefined without /proc. */
 export function cpuMeter(servicePid: number, pgDataDir: string): (() => CpuSample) | undefined {
   let postmaster: number;
   try {
     postmaster = Number(readFileSync(join(pgDataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    readFileSync(`/proc/${postmaster}/stat`);
+    if (!stat(postmaster)) return undefined;
   } catch {
     return undefined;
   }
-  return () => {
-    const u = process.cpuUsage();
-    return {
-      service: cpuOfPid(servicePid),
-      postgres: cpuOfPid(postmaster, true) + childrenOf(postmaster).reduce((a, p) => a + cpuOfPid(p), 0),
-      client: (u.user + u.system) / 1000,
-    };
-  };
+  return () => ({ service: stat(servicePid)?.cpuMs ?? 0, postgres: postmasterCpu(postmaster), client: ownCpuMs() });
 }
 
 /** CPU ms per request between two samples. */

@@ -12,6 +12,7 @@ import { newId } from '../../src/ledger/ids.js';
 import type { Ledger } from '../../src/ledger/open-ledger.js';
 import { prometheusText } from '../../src/projections/projection-service.js';
 import { ProjectionsHost, startProjections } from '../../src/projections/projections.host.js';
+import { clusterCpu, ownCpuMs } from './cpu.js';
 import { pct } from './load.js';
 
 export interface LagOptions {
@@ -20,6 +21,8 @@ export interface LagOptions {
   readonly lanes: number;
   readonly pollMs: number;
   readonly connectionString: string;
+  /** The runners' linger (ms); unset: the service's default. */
+  readonly lingerMs?: number;
   readonly log: (line: string) => void;
 }
 
@@ -35,6 +38,8 @@ export interface LagReport {
   /** Largest qledger_projection_lag_seconds (x 1000) the service reported while the load ran. */
   readonly metricMaxMs: number;
   readonly metricSample: string;
+  /** CPU ms per event from the first append until every read model had applied the last one. */
+  readonly cpuPerEvent: { readonly bench: number; readonly postgres: number };
 }
 
 interface Template {
@@ -82,7 +87,7 @@ export async function projectionLag(ledger: Ledger, o: LagOptions): Promise<LagR
     }
   }
 
-  const service = await startProjections(ledger.pool, ledger.store, o.log);
+  const service = await startProjections(ledger.pool, ledger.store, o.log, o.lingerMs === undefined ? {} : { lingerMs: o.lingerMs });
   const status = async (): Promise<{ behind: boolean; lagMs: number; text: string }> => {
     const s = await service.status();
     return { behind: s.some((p) => p.lagEvents > 0), lagMs: Math.max(...s.map((p) => p.lagMs)), text: prometheusText(s) };
@@ -120,6 +125,9 @@ export async function projectionLag(ledger: Ledger, o: LagOptions): Promise<LagR
     }
   })();
 
+  const { rows: backend } = await poller.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const pgBefore = clusterCpu(backend[0]!.pid);
+  const ownBefore = ownCpuMs();
   const t0 = performance.now() + 50;
   const slotMs = 1000 / o.rate;
   await Promise.all(
@@ -142,6 +150,8 @@ export async function projectionLag(ledger: Ledger, o: LagOptions): Promise<LagR
   const head = await ledger.store.headPosition();
   const until = Date.now() + 120_000;
   while ((await status()).behind && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  const ownCpu = ownCpuMs() - ownBefore;
+  const pgCpu = clusterCpu(backend[0]!.pid) - pgBefore;
   await new Promise((r) => setTimeout(r, 3 * o.pollMs));
   polling = false;
   sampling = false;
@@ -173,5 +183,6 @@ export async function projectionLag(ledger: Ledger, o: LagOptions): Promise<LagR
     perProjection: Object.fromEntries([...lagOf].map(([n, l]) => [n, pct(l, 0.99)])),
     metricMaxMs,
     metricSample,
+    cpuPerEvent: { bench: ownCpu / committed.length, postgres: pgCpu / committed.length },
   };
 }

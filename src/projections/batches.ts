@@ -37,3 +37,45 @@ export async function* batches<T>(source: AsyncIterable<T>, maxSize: number, lin
     void it.return?.();
   }
 }
+
+/**
+ * `batches` for a source that yields chunks (the shared log reader, decision 0063): batches of at
+ * most `maxSize`, made of what is available at once plus, with `lingerMs`, what arrives within
+ * that time after the batch's first item. A chunk larger than what a batch still takes is split.
+ */
+export async function* rebatch<T>(chunks: AsyncIterable<readonly T[]>, maxSize: number, lingerMs = 0): AsyncGenerator<T[]> {
+  const it = chunks[Symbol.asyncIterator]();
+  let pending: Promise<IteratorResult<readonly T[]>> | undefined;
+  let carry: T[] = [];
+  let ended = false;
+  const idle = Symbol('idle');
+  try {
+    while (true) {
+      if (carry.length === 0) {
+        if (ended) return;
+        const first = await (pending ?? it.next());
+        pending = undefined;
+        if (first.done) return;
+        carry = [...first.value];
+        if (carry.length === 0) continue;
+      }
+      const until = performance.now() + lingerMs;
+      while (carry.length < maxSize && !ended) {
+        pending ??= it.next();
+        const left = until - performance.now();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const wait = new Promise<typeof idle>((r) => (left > 0 ? (timer = setTimeout(() => r(idle), left)) : setImmediate(() => r(idle))));
+        const next = await Promise.race([pending, wait]);
+        clearTimeout(timer);
+        if (next === idle) break;
+        pending = undefined;
+        if (next.done) ended = true;
+        else for (const x of next.value) carry.push(x);
+      }
+      yield carry.length <= maxSize ? carry : carry.slice(0, maxSize);
+      carry = carry.length <= maxSize ? [] : carry.slice(maxSize);
+    }
+  } finally {
+    void it.return?.();
+  }
+}

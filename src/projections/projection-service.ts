@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { NotFound } from '../domain/errors.js';
 import type { EventStore } from '../eventstore/port.js';
-import { readCheckpoint } from './checkpoints.js';
+import { readCheckpoints } from './checkpoints.js';
+import { SharedLogReader } from './log-reader.js';
 import type { Projection } from './projection.js';
 import { migrateProjections, ProjectionRunner, type RunnerOptions } from './runner.js';
 
@@ -23,6 +24,8 @@ export interface ProjectionStatus {
 /** The read side of one process: migrates, runs and reports every projection. */
 export class ProjectionService {
   private readonly runners: ReadonlyMap<string, ProjectionRunner>;
+  /** The one live reader of the log every runner of this service takes its events from (decision 0063). */
+  readonly reader: SharedLogReader;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -30,7 +33,9 @@ export class ProjectionService {
     readonly projections: readonly Projection[],
     options: RunnerOptions = {},
   ) {
-    this.runners = new Map(projections.map((p) => [p.name, new ProjectionRunner(pool, store, p, options)]));
+    this.reader = new SharedLogReader(store);
+    const source = options.source ?? this.reader;
+    this.runners = new Map(projections.map((p) => [p.name, new ProjectionRunner(pool, store, p, { ...options, source })]));
   }
 
   migrate(): Promise<void> {
@@ -43,6 +48,7 @@ export class ProjectionService {
 
   async stop(): Promise<void> {
     await Promise.all([...this.runners.values()].map((r) => r.stop()));
+    this.reader.close();
   }
 
   runner(name: string): ProjectionRunner {
@@ -58,15 +64,26 @@ export class ProjectionService {
 
   async status(now: Date = new Date()): Promise<ProjectionStatus[]> {
     const head = await this.store.headPosition();
+    const checkpoints = await readCheckpoints(this.pool, [...this.runners.keys()]);
+    // The oldest event not yet applied, once per distinct position (runners at the head share one).
+    const oldest = new Map<number, Promise<Date | undefined>>();
+    const recordedAt = (position: number): Promise<Date | undefined> => {
+      let at = oldest.get(position);
+      if (!at) {
+        at = this.store.readAll({ fromPosition: position, maxCount: 1 }).then((es) => es[0]?.recordedAt);
+        oldest.set(position, at);
+      }
+      return at;
+    };
     const out: ProjectionStatus[] = [];
     for (const [name, runner] of this.runners) {
-      const cp = await readCheckpoint(this.pool, name);
+      const cp = checkpoints.get(name);
       const position = cp?.version === runner.projection.version ? cp.position : 0;
       const lagEvents = Math.max(0, head - position);
       let lagMs = 0;
       if (lagEvents > 0) {
-        const [oldest] = await this.store.readAll({ fromPosition: position, maxCount: 1 });
-        lagMs = oldest ? Math.max(0, now.getTime() - oldest.recordedAt.getTime()) : 0;
+        const at = await recordedAt(position);
+        lagMs = at ? Math.max(0, now.getTime() - at.getTime()) : 0;
       }
       out.push({
         name,

@@ -22,5 +22,17 @@ export interface Projection {
   readonly migrations: readonly Migration[];
   /** Tables emptied before a rebuild. */
   readonly tables: readonly string[];
+  /**
+   * The stream categories (`run` for `run-<id>`) whose events `apply` reads, when it reads only some
+   * (decision 0063): the runner hands it only their events, and a batch without any just moves the
+   * checkpoint (one statement, no transaction). Absent: every event.
+   */
+  readonly categories?: readonly string[];
   apply(events: readonly ProjectedEvent[], tx: pg.PoolClient): Promise<void>;
+}
+
+/** The category of a stream: the part of its name before the first `-` (the whole name without one). */
+export function streamCategory(stream: string): string {
+  const dash = stream.indexOf('-');
+  return dash < 0 ? stream : stream.slice(0, dash);
 }

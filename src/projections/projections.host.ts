@@ -2,13 +2,19 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import pg from 'pg';
 import type { EventStore } from '../eventstore/port.js';
 import { ProjectionService } from './projection-service.js';
+import type { RunnerOptions } from './runner.js';
 import { PROJECTIONS as ALL } from './registry.js';
 import { PROJECTIONS } from './tokens.js';
 
 const OWN_POOLS = new WeakMap<ProjectionService, pg.Pool>();
 
 /** Builds, migrates and starts the projection runners of the service. */
-export async function startProjections(pool: pg.Pool, store: EventStore, log: (line: string) => void): Promise<ProjectionService> {
+export async function startProjections(
+  pool: pg.Pool,
+  store: EventStore,
+  log: (line: string) => void,
+  options: Omit<RunnerOptions, 'log'> = {},
+): Promise<ProjectionService> {
   // Every runner holds one connection for its lease while it follows the log: the runners get a
   // pool of their own, sized for them, so they can neither starve the service's pool nor be starved.
   // Pipeline mode: a batch's write statements go out back to back (decision 0058).
@@ -17,7 +23,7 @@ export async function startProjections(pool: pg.Pool, store: EventStore, log: (l
     max: ALL.length + 2,
     pipeline: true,
   } as pg.PoolConfig);
-  const service = new ProjectionService(own, store, ALL, { log });
+  const service = new ProjectionService(own, store, ALL, { ...options, log });
   OWN_POOLS.set(service, own);
   await service.migrate();
   service.start();

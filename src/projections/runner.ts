@@ -1,11 +1,12 @@
-import type { EventEnvelope } from 'ledger-verify';
 import type pg from 'pg';
 import { IllegalState } from '../domain/errors.js';
-import type { EventStore, RecordedEvent } from '../eventstore/port.js';
+import type { EventStore } from '../eventstore/port.js';
 import { migrate } from '../pg/migrate.js';
-import { batches } from './batches.js';
-import { CHECKPOINT_MIGRATIONS, readCheckpoint, writeCheckpoint } from './checkpoints.js';
-import type { Projection, ProjectedEvent } from './projection.js';
+import { rebatch } from './batches.js';
+import { advanceCheckpoint, CHECKPOINT_MIGRATIONS, readCheckpoint, writeCheckpoint } from './checkpoints.js';
+import { ownReader, type LogSource } from './log-reader.js';
+import { corkSocket, inPipelineMode } from './rm-common/sql.js';
+import { streamCategory, type Projection, type ProjectedEvent } from './projection.js';
 import { sleep } from '../util/sleep.js';
 
 export interface RunnerOptions {
@@ -14,6 +15,11 @@ export interface RunnerOptions {
   readonly lingerMs?: number;
   /** How long a standby waits before trying to take the lease again. */
   readonly leaseRetryMs?: number;
+  /**
+   * Where the live loop takes its events: the process's shared log reader (decision 0063). Without
+   * it the runner reads the log on its own. catchUp (rebuilds, CLI) always reads on its own.
+   */
+  readonly source?: LogSource;
   readonly log?: (line: string) => void;
 }
 
@@ -31,6 +37,9 @@ export interface RunnerState {
  */
 const LEASE_KEY = `hashtext(current_schema() || '/' || $1)`;
 
+/** Asynchronous commit for the lease's connection (decision 0058), reset when the lease ends. */
+const ASYNC_COMMIT = 'SET synchronous_commit = off';
+
 /** Migrations of the checkpoint table and of every projection's tables. */
 export async function migrateProjections(pool: pg.Pool, projections: readonly Projection[]): Promise<void> {
   await migrate(pool, 'projections', CHECKPOINT_MIGRATIONS);
@@ -47,13 +56,16 @@ export class ProjectionRunner {
   private abort: AbortController | undefined;
   private loop: Promise<void> | undefined;
   private stateValue: RunnerState = { leader: false, position: -1, lastError: undefined };
+  private readonly categories: ReadonlySet<string> | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly store: EventStore,
     readonly projection: Projection,
     private readonly options: RunnerOptions = {},
-  ) {}
+  ) {
+    this.categories = projection.categories ? new Set(projection.categories) : undefined;
+  }
 
   get state(): RunnerState {
     return this.stateValue;
@@ -87,11 +99,13 @@ export class ProjectionRunner {
         );
       }
       try {
+        await client.query(ASYNC_COMMIT);
         if (options.fromZero) await this.reset(client);
         const head = await this.store.headPosition();
         const abort = new AbortController();
         return await this.follow(client, abort, head);
       } finally {
+        await client.query('RESET synchronous_commit');
         await client.query(`SELECT pg_advisory_unlock(${LEASE_KEY})`, [this.lockKey()]);
       }
     } finally {
@@ -110,6 +124,7 @@ export class ProjectionRunner {
           await sleep(this.options.leaseRetryMs ?? 2000, signal);
           continue;
         }
+        await client.query(ASYNC_COMMIT);
         this.stateValue = { ...this.stateValue, leader: true };
         const inner = new AbortController();
         const onAbort = (): void => inner.abort();
@@ -130,6 +145,7 @@ export class ProjectionRunner {
       } finally {
         this.stateValue = { ...this.stateValue, leader: false };
         if (client) {
+          await client.query('RESET synchronous_commit').catch(() => undefined);
           await client.query(`SELECT pg_advisory_unlock(${LEASE_KEY})`, [this.lockKey()]).catch(() => undefined);
           client.release();
         }
@@ -142,10 +158,10 @@ export class ProjectionRunner {
     let position = await this.prepare(client);
     this.stateValue = { ...this.stateValue, position };
     if (until !== undefined && position >= until) return position;
-    const source = this.store.subscribeToAll({ fromPosition: position, signal: abort.signal });
-    for await (const batch of batches(source, this.options.batchSize ?? 500, this.options.lingerMs ?? 10)) {
-      const upTo = until === undefined ? batch : batch.filter((e) => e.position < until);
-      if (upTo.length > 0) position = await this.applyBatch(client, upTo);
+    const source = (until === undefined ? this.options.source : undefined) ?? ownReader(this.store);
+    for await (const batch of rebatch(source.chunks(position, abort.signal), this.options.batchSize ?? 500, this.options.lingerMs ?? 10)) {
+      const upTo = until === undefined ? batch : batch.filter((e) => e.recorded.position < until);
+      if (upTo.length > 0) position = await this.applyBatch(client, upTo, position);
       this.stateValue = { ...this.stateValue, position, lastError: undefined };
       if (until !== undefined && position >= until) {
         abort.abort();
@@ -172,23 +188,58 @@ export class ProjectionRunner {
     });
   }
 
-  private async applyBatch(client: pg.PoolClient, events: readonly RecordedEvent[]): Promise<number> {
-    // Asynchronous commit (decision 0058): rows and checkpoint still commit together or not at all;
-    // a crash can only lose the last few batches whole, which are applied again from the checkpoint.
-    return this.inTransaction(client, async () => {
-      await client.query('SET LOCAL synchronous_commit = off');
-      const cp = await readCheckpoint(client, this.projection.name, true);
-      const from = cp?.position ?? 0;
-      const fresh = events.filter((e) => e.position >= from);
-      if (fresh.length === 0) return from;
-      if (fresh[0]!.position !== from) {
-        throw new IllegalState('PROJECTION_GAP', `projection ${this.projection.name} is at ${from} but got event ${fresh[0]!.position}`);
-      }
-      await this.projection.apply(fresh.map(toProjected), client);
-      const next = fresh.at(-1)!.position + 1;
-      await writeCheckpoint(client, this.projection.name, { version: this.projection.version, position: next });
+  /**
+   * Applies the events at or after `from` (this lease's checkpoint) with the checkpoint in one
+   * transaction. The connection commits asynchronously (decision 0058: rows and checkpoint still
+   * commit together or not at all; a crash can only lose the last few batches whole, which are
+   * applied again from the checkpoint). Decision 0063: BEGIN leaves with the projection's first
+   * statements and the checkpoint move with COMMIT (one write each); the move fails unless the
+   * checkpoint is at `from`, and then the COMMIT behind it rolls the batch back.
+   */
+  private async applyBatch(client: pg.PoolClient, events: readonly ProjectedEvent[], from: number): Promise<number> {
+    const fresh = events.filter((e) => e.recorded.position >= from);
+    if (fresh.length === 0) return from;
+    if (fresh[0]!.recorded.position !== from) {
+      throw new IllegalState(
+        'PROJECTION_GAP',
+        `projection ${this.projection.name} is at ${from} but got event ${fresh[0]!.recorded.position}`,
+      );
+    }
+    const next = fresh.at(-1)!.recorded.position + 1;
+    const { name, version } = this.projection;
+    const relevant = this.categories ? fresh.filter((e) => this.categories!.has(streamCategory(e.recorded.stream))) : fresh;
+    if (relevant.length === 0) {
+      // Nothing this projection reads: the checkpoint moves on its own (one statement).
+      await advanceCheckpoint(client, name, version, from, next);
       return next;
-    });
+    }
+    if (!inPipelineMode(client)) {
+      return this.inTransaction(client, async () => {
+        await this.projection.apply(relevant, client);
+        await advanceCheckpoint(client, name, version, from, next);
+        return next;
+      });
+    }
+    let uncork = corkSocket(client);
+    const begun = client.query('BEGIN');
+    begun.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+    try {
+      await this.projection.apply(relevant, client);
+      uncork();
+      await begun;
+      uncork = corkSocket(client);
+      const moved = advanceCheckpoint(client, name, version, from, next);
+      const committed = client.query('COMMIT');
+      uncork();
+      const [m, c] = await Promise.allSettled([moved, committed]);
+      if (m.status === 'rejected') throw m.reason as Error; // the COMMIT rolled back
+      if (c.status === 'rejected') throw c.reason as Error;
+      return next;
+    } catch (e) {
+      uncork();
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
   }
 
   private async inTransaction<T>(client: pg.PoolClient, fn: () => Promise<T>): Promise<T> {
@@ -211,8 +262,4 @@ export class ProjectionRunner {
   private lockKey(): string {
     return `ql-projection:${this.projection.name}`;
   }
-}
-
-function toProjected(recorded: RecordedEvent): ProjectedEvent {
-  return { recorded, envelope: JSON.parse(recorded.data) as EventEnvelope };
 }

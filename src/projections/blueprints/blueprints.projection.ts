@@ -10,6 +10,7 @@ export const blueprintsProjection: Projection = {
   version: 1,
   migrations: BLUEPRINTS_MIGRATIONS,
   tables: ['ql_blueprint_versions'],
+  categories: ['blueprint'],
   async apply(events: readonly ProjectedEvent[], tx: pg.PoolClient): Promise<void> {
     for (const { event, e } of eventsOf<BlueprintEvent>(events, 'blueprint')) {
       if (event.type === 'BlueprintVersionRegistered') {

@@ -14,6 +14,7 @@ export const decisionsProjection: Projection = {
   version: 1,
   migrations: DECISIONS_MIGRATIONS,
   tables: ['ql_decisions', 'ql_decision_approvals', 'ql_decision_waivers'],
+  categories: ['decision'],
   async apply(events: readonly ProjectedEvent[], client: pg.PoolClient): Promise<void> {
     const { tx, flush } = pipelinedWrites(client);
     for (const { event, id: runId, e } of eventsOf<DecisionEvent>(events, 'decision')) {

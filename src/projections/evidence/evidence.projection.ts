@@ -13,6 +13,7 @@ export const evidenceProjection: Projection = {
   version: 1,
   migrations: EVIDENCE_MIGRATIONS,
   tables: ['ql_evidence'],
+  categories: ['evidence'],
   async apply(events: readonly ProjectedEvent[], tx: pg.PoolClient): Promise<void> {
     const rows = eventsOf<EvidenceEvent>(events, 'evidence')
       .filter(({ event }) => event.type === 'EvidenceRecorded')

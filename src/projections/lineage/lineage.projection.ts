@@ -31,6 +31,7 @@ export const lineageProjection: Projection = {
   version: 1,
   migrations: LINEAGE_MIGRATIONS,
   tables: ['ql_lineage_nodes', 'ql_lineage_edges'],
+  categories: ['blueprint', 'run', 'decision', 'model', 'batch'],
   async apply(events: readonly ProjectedEvent[], tx: pg.PoolClient): Promise<void> {
     const g = new GraphBatch();
     for (const e of events) g.add(e);

@@ -10,6 +10,7 @@ export const managedKeysProjection: Projection = {
   version: 1,
   migrations: MANAGED_KEYS_MIGRATIONS,
   tables: ['ql_managed_keys', 'ql_managed_key_versions'],
+  categories: ['mkey'],
   async apply(events: readonly ProjectedEvent[], tx: pg.PoolClient): Promise<void> {
     for (const { event, id, e } of eventsOf<ManagedKeyEvent>(events, 'mkey')) {
       const position = e.recorded.position;

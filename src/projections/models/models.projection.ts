@@ -15,6 +15,7 @@ export const modelsProjection: Projection = {
   version: 1,
   migrations: MODELS_MIGRATIONS,
   tables: ['ql_model_versions', 'ql_model_approvals', 'ql_batch_manifests'],
+  categories: ['model', 'batch'],
   async apply(events: readonly ProjectedEvent[], tx: pg.PoolClient): Promise<void> {
     for (const { event, id: model, e } of eventsOf<ModelEvent>(events, 'model')) {
       const at = e.envelope.occurredAt;

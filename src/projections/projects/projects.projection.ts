@@ -10,6 +10,7 @@ export const projectsProjection: Projection = {
   version: 1,
   migrations: PROJECTS_MIGRATIONS,
   tables: ['ql_projects', 'ql_project_blueprints'],
+  categories: ['project'],
   async apply(events: readonly ProjectedEvent[], tx: pg.PoolClient): Promise<void> {
     for (const { event, id, e } of eventsOf<ProjectEvent>(events, 'project')) {
       const position = e.recorded.position;

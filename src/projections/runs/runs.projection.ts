@@ -16,6 +16,7 @@ export const runsProjection: Projection = {
   version: 1,
   migrations: RUNS_MIGRATIONS,
   tables: ['ql_runs', 'ql_run_stages', 'ql_run_checks', 'ql_run_evidence'],
+  categories: ['run'],
   async apply(events: readonly ProjectedEvent[], client: pg.PoolClient): Promise<void> {
     const { tx, flush } = pipelinedWrites(client);
     const last = new Map<string, number>();

@@ -13,6 +13,7 @@ export const signingKeysProjection: Projection = {
   version: 1,
   migrations: SIGNING_KEYS_MIGRATIONS,
   tables: ['ql_signing_keys', 'ql_signing_key_history'],
+  categories: ['ledger'],
   async apply(events: readonly ProjectedEvent[], tx: pg.PoolClient): Promise<void> {
     for (const e of events) {
       if (e.recorded.stream !== KEYRING_STREAM) continue;
