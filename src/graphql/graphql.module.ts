@@ -11,6 +11,7 @@ import { LEDGER } from '../app/tokens.js';
 import type { Ledger } from '../ledger/open-ledger.js';
 import { formatError } from './errors.js';
 import { operationLimits } from './limits.js';
+import { requestPrincipal } from './require-credentials.js';
 import { createLoaders, type GqlContext } from './loaders.js';
 import { AuditTrailResolver } from './resolvers/audit-trail.resolver.js';
 import { LedgerEventsResolver } from './resolvers/ledger-events.resolver.js';
@@ -63,9 +64,11 @@ export function ledgerGraphqlModule(options: LedgerGraphqlOptions = {}): Dynamic
       preserveHttpStatusForExecutionErrors: false,
       autoTransformHttpErrors: false,
       formatError,
-      context: (arg: { req?: GqlContext['req']; extra?: WsExtra } & Partial<WsContext<Record<string, unknown>, WsExtra>>): GqlContext => {
+      context: async (
+        arg: { req?: GqlContext['req']; extra?: WsExtra } & Partial<WsContext<Record<string, unknown>, WsExtra>>,
+      ): Promise<GqlContext> => {
         const loaders = createLoaders(ledger.pool);
-        if (arg.req) return { req: arg.req, loaders };
+        if (arg.req) return { req: arg.req, principal: await requestPrincipal(authenticator, arg.req.headers), loaders };
         return { principal: arg.extra?.principal, loaders };
       },
       subscriptions: {

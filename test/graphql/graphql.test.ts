@@ -200,6 +200,22 @@ describe('GraphQL API', () => {
     assert.equal(scoped.errors?.[0]?.extensions?.code, 'FORBIDDEN_PROJECT');
   });
 
+  it('serves nothing without credentials: not introspection, not __typename, not the schema hints of a validation error', async () => {
+    for (const query of ['{ __typename }', '{ __schema { types { name } } }', '{ signingKey }', '{ nosuchfield }']) {
+      for (const token of [undefined, 'not-a-token']) {
+        const r = await gql(api.url, query, {}, token);
+        assert.equal(r.status, 401, `${query} with ${token ?? 'no token'}`);
+        assert.equal(r.data ?? null, null, JSON.stringify(r));
+        assert.equal(r.errors?.length, 1);
+        assert.match(r.errors?.[0]?.extensions?.code ?? '', /^(UNAUTHENTICATED|INVALID_CREDENTIALS)$/);
+        assert.doesNotMatch(JSON.stringify(r.errors), /signingKey|Did you mean|Query/);
+      }
+    }
+    const ok = await gql(api.url, '{ __typename __schema { queryType { name } } }', {}, auditor);
+    assert.equal(ok.status, 200);
+    assert.deepEqual(ok.data, { __typename: 'Query', __schema: { queryType: { name: 'Query' } } });
+  });
+
   describe('ledgerEvents subscription over a real WebSocket', () => {
     const SUB = `subscription($from: Float, $f: LedgerEventFilter) { ledgerEvents(fromPosition: $from, filter: $f) { position stream type hash } }`;
 
