@@ -7,6 +7,7 @@ import { meta, useLedgerFixture } from '../../support/ledger-fixture.js';
 import { blueprintDecider } from '../../../src/domain/blueprint/blueprint.js';
 import { managedKey } from '../../../src/domain/mkey/mkey.js';
 import { gql } from '../client.js';
+import { queryLineage } from '../../../src/projections/lineage/lineage.queries.js';
 
 interface AuditedDecision {
   status: string;
@@ -152,6 +153,37 @@ describe('auditor queries over the read models (GraphQL, real events)', () => {
       assert.ok(ids.includes(id), `${id} is downstream of the dataset`);
     assert.equal(ds.nodes.find((n) => n.id === MODEL_NODE)?.depth, 1);
     assert.equal(ds.truncated, false);
+
+    // A page of the walk: the first nodes by (depth, id) and only the edges among them; a scope of
+    // every known project reads a part of it; a scope of none hides runs and decisions.
+    const walk = (maxNodes: number, projects: string[] | null = null) =>
+      queryLineage(ctx.db.pool, { node: DATASET_NODE, direction: 'BOTH', depth: 5, projects, maxNodes });
+    const full = await walk(5000);
+    assert.equal(full.truncated, false);
+    assert.ok(full.nodes.length >= 5, `${full.nodes.length} nodes`);
+    for (const k of [1, 2, full.nodes.length - 1]) {
+      const part = await walk(k);
+      assert.equal(part.truncated, true, `limit ${k}`);
+      assert.deepEqual(part.nodes, full.nodes.slice(0, k));
+      const kept = new Set(part.nodes.map((n) => n.id));
+      assert.deepEqual(
+        part.edges,
+        full.edges.filter((e) => kept.has(e.up) && kept.has(e.down)),
+      );
+    }
+    assert.deepEqual(await walk(full.nodes.length), full);
+    const projects = [...new Set(full.nodes.map((n) => n.projectId).filter((p): p is string => p !== null))];
+    const scoped = await walk(5000, projects);
+    const fullIds = new Set(full.nodes.map((n) => n.id));
+    assert.ok(scoped.nodes.every((n) => fullIds.has(n.id)));
+    // A run or decision of unknown project (a batch manifest's run) is hidden from every scoped principal.
+    assert.ok(
+      full.nodes.filter((n) => !scoped.nodes.some((m) => m.id === n.id)).some((n) => n.kind === 'RUN' && n.projectId === null),
+      'the scoped walk hides what a scope cannot cover',
+    );
+    const none = await walk(5000, ['no-such-project']);
+    assert.ok(none.nodes.every((n) => n.kind !== 'RUN' && n.kind !== 'DECISION'));
+    assert.ok(none.nodes.length < full.nodes.length);
 
     const gate = (
       await ok(`{ isModelApproved(model: "churn", digest: "${MODEL_DIGEST}", stage: "production") { approved verdict runId } }`)
