@@ -44,6 +44,18 @@ export function hexToBytes(hex: string): Uint8Array | undefined {
   return out;
 }
 
+/**
+ * Decodes text that a strict check has already accepted (lowercase hex, or strict base64url), for
+ * hot paths after validation: native where Buffer exists, without checking again or copying (the
+ * result may be a view of Buffer's shared pool: read it, copy it, never transfer it).
+ */
+export function decodeChecked(text: string, encoding: 'hex' | 'base64url'): Uint8Array {
+  if (nativeBuffer) return nativeBuffer.from(text, encoding);
+  const out = encoding === 'hex' ? hexToBytes(text) : base64urlToBytes(text);
+  if (out === undefined) throw new TypeError(`decodeChecked: the text is not strict ${encoding}`);
+  return out;
+}
+
 /** True for exactly `length` lowercase hex characters. */
 export function isLowerHex(value: unknown, length: number): value is string {
   if (typeof value !== 'string' || value.length !== length) return false;

@@ -29,8 +29,13 @@ const SIG_PREFIX_BYTES = utf8(EVENT_SIG_PREFIX);
 export function signingPayload(hashHex: string): Uint8Array {
   const raw = isLowerHex(hashHex, 64) ? hexToBytes(hashHex) : undefined;
   if (raw === undefined) throw new FormatError('BAD_HASH', 'an event hash is 64 lowercase hex characters');
+  return signingPayloadOf(raw);
+}
+
+/** {@link signingPayload} of a hash already decoded (32 bytes). */
+export function signingPayloadOf(hash: Uint8Array): Uint8Array {
   const out = new Uint8Array(SIG_PREFIX_BYTES.length + 32);
   out.set(SIG_PREFIX_BYTES, 0);
-  out.set(raw, SIG_PREFIX_BYTES.length);
+  out.set(hash, SIG_PREFIX_BYTES.length);
   return out;
 }

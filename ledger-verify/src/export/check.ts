@@ -4,9 +4,9 @@
 // the worker threads; pure and synchronous.
 
 import type { Ed25519 } from '../crypto/ed25519.js';
-import { base64ToBytes, base64urlToBytes, hexToBytes } from '../encoding.js';
+import { base64ToBytes, decodeChecked, hexToBytes } from '../encoding.js';
 import { isPlainObject } from '../envelope/fields.js';
-import { EVENT_HASH_PREFIX, EVENT_SIG_PREFIX, hashEvent, signingPayload } from '../envelope/hash.js';
+import { EVENT_HASH_PREFIX, hashEvent, signingPayload, signingPayloadOf } from '../envelope/hash.js';
 import { sha256HexOfText } from '../crypto/sha.js';
 import { parseEnvelopeForHashing } from '../envelope/parse.js';
 import type { EventEnvelope } from '../envelope/types.js';
@@ -186,7 +186,8 @@ export function checkLine(
     failures.push(['MALFORMED_ENVELOPE', `${err.message}${where ? ` (at ${where})` : ''}`]);
     return result(null, false, null, null);
   }
-  const statedBytes = NativeBuffer ? NativeBuffer.from(e.hash, 'hex') : hexToBytes(e.hash);
+  // parseEnvelope accepted the hash (64 lowercase hex) and sig.val (strict base64url of 64 bytes).
+  const statedBytes = decodeChecked(e.hash, 'hex');
   setLeaf(leafOut, statedBytes);
   if (e.origin !== ctx.origin) failures.push(['ORIGIN_MISMATCH', `origin "${e.origin}" is not the ledger's origin "${ctx.origin}"`]);
   const hashOk = recomputed === e.hash;
@@ -195,8 +196,8 @@ export function checkLine(
   let sigOverRecomputed: boolean | null = null;
   const later = key !== undefined && deferred !== undefined && kind === 'event';
   if (key && !later) {
-    const sig = base64urlToBytes(e.sig.val) as Uint8Array;
-    sigOverStated = ctx.ed25519.verify(sig, statedBytes ? payloadOf(statedBytes) : signingPayload(e.hash), key);
+    const sig = decodeChecked(e.sig.val, 'base64url');
+    sigOverStated = ctx.ed25519.verify(sig, signingPayloadOf(statedBytes), key);
     if (!hashOk && !sigOverStated) sigOverRecomputed = ctx.ed25519.verify(sig, signingPayload(recomputed), key);
   }
   const event: EventSummary = {
@@ -211,9 +212,8 @@ export function checkLine(
   };
   const out = result(event, hashOk, sigOverStated, sigOverRecomputed);
   if (later) {
-    // parseEnvelope accepted sig.val (strict base64url of 64 bytes): decoded natively.
-    const sig = signatureBytes(e.sig.val);
-    const payload = statedBytes ? payloadOf(statedBytes) : signingPayload(e.hash);
+    const sig = decodeChecked(e.sig.val, 'base64url');
+    const payload = signingPayloadOf(statedBytes);
     deferred.push({ result: out as DeferredSignature['result'], sig, key, payload, recomputed, hashOk });
   }
   if (kind === 'checkpoint' && e.stream === CHECKPOINT_STREAM) {
@@ -278,28 +278,11 @@ export function checkLine(
   }
 }
 
-const SIG_PREFIX_BYTES = new TextEncoder().encode(EVENT_SIG_PREFIX);
-
-/** signingPayload of a hash already decoded (32 bytes). */
-function payloadOf(hash: Uint8Array): Uint8Array {
-  const out = new Uint8Array(SIG_PREFIX_BYTES.length + 32);
-  out.set(SIG_PREFIX_BYTES, 0);
-  out.set(hash, SIG_PREFIX_BYTES.length);
-  return out;
-}
-
-const NativeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: 'base64url' | 'hex'): Uint8Array } }).Buffer;
-
 /** The leaf hash of a decoded event hash into `out` (zeros when the hash is unreadable). */
 function setLeaf(out: Uint8Array | undefined, hash: Uint8Array | undefined): void {
   if (!out) return;
   if (hash) out.set(leafHash(hash));
   else out.fill(0);
-}
-
-/** A signature value that parseEnvelope accepted (strict base64url of 64 bytes) as bytes. */
-function signatureBytes(val: string): Uint8Array {
-  return NativeBuffer ? NativeBuffer.from(val, 'base64url') : (base64urlToBytes(val) as Uint8Array);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
