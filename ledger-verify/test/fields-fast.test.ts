@@ -4,16 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { base64urlToBytes, bytesToBase64url, bytesToHex, hexToBytes } from '../src/index.js';
 import { isBase64urlOfLength } from '../src/envelope/fields.js';
-
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
+import { rng } from './helpers/random.js';
 
 describe('fast field checks', () => {
   test('hex and base64url decoding accept exactly the canonical spelling of some bytes', () => {

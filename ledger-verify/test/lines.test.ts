@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { InputError } from '../src/index.js';
 import { lineBatches, splitLines, type ByteDigest } from '../src/io/lines.js';
 import { indexOfBytes } from '../src/encoding.js';
+import { rng } from './helpers/random.js';
 
 type Outcome = { lines: string[]; digest: ByteDigest | undefined; error: string | undefined };
 
@@ -54,17 +55,6 @@ async function viaBatches(bytes: Uint8Array, sizes: number[], max: number, perBa
     if (!(e instanceof InputError)) throw e;
     return { lines, digest, error: `${e.code} ${e.message} ${String(e.line)}` };
   }
-}
-
-/** A small deterministic PRNG (xorshift), so that a failure can be replayed. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
 }
 
 const PIECES = ['a', '{"k":1}', 'é', '😀', '\n', '\n', '\n', 'xyz', '"ledger-keys"'];
