@@ -1,3 +1,20 @@
+const IDLE = Symbol('idle');
+
+/**
+ * `pending` if it settles by `until` (performance.now() clock), else IDLE. A deadline already
+ * past still lets through what has settled by the next turn of the event loop.
+ */
+async function settledBy<T>(pending: Promise<T>, until: number): Promise<T | typeof IDLE> {
+  const left = until - performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const wait = new Promise<typeof IDLE>((r) => (left > 0 ? (timer = setTimeout(() => r(IDLE), left)) : setImmediate(() => r(IDLE))));
+  try {
+    return await Promise.race([pending, wait]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Groups an async iterable into batches: a batch holds what is available without waiting
  * (up to `maxSize`), so catch-up reads fill large batches and live events go out one by one
@@ -7,7 +24,6 @@
 export async function* batches<T>(source: AsyncIterable<T>, maxSize: number, lingerMs = 0): AsyncGenerator<T[]> {
   const it = source[Symbol.asyncIterator]();
   let pending: Promise<IteratorResult<T>> | undefined;
-  const idle = Symbol('idle');
   try {
     while (true) {
       const first = await (pending ?? it.next());
@@ -17,12 +33,8 @@ export async function* batches<T>(source: AsyncIterable<T>, maxSize: number, lin
       const until = performance.now() + lingerMs;
       while (batch.length < maxSize) {
         pending = it.next();
-        const left = until - performance.now();
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const wait = new Promise<typeof idle>((r) => (left > 0 ? (timer = setTimeout(() => r(idle), left)) : setImmediate(() => r(idle))));
-        const next = await Promise.race([pending, wait]);
-        clearTimeout(timer);
-        if (next === idle) break;
+        const next = await settledBy(pending, until);
+        if (next === IDLE) break;
         pending = undefined;
         if (next.done) {
           yield batch;
@@ -48,7 +60,6 @@ export async function* rebatch<T>(chunks: AsyncIterable<readonly T[]>, maxSize: 
   let pending: Promise<IteratorResult<readonly T[]>> | undefined;
   let carry: T[] = [];
   let ended = false;
-  const idle = Symbol('idle');
   try {
     while (true) {
       if (carry.length === 0) {
@@ -62,12 +73,8 @@ export async function* rebatch<T>(chunks: AsyncIterable<readonly T[]>, maxSize: 
       const until = performance.now() + lingerMs;
       while (carry.length < maxSize && !ended) {
         pending ??= it.next();
-        const left = until - performance.now();
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const wait = new Promise<typeof idle>((r) => (left > 0 ? (timer = setTimeout(() => r(idle), left)) : setImmediate(() => r(idle))));
-        const next = await Promise.race([pending, wait]);
-        clearTimeout(timer);
-        if (next === idle) break;
+        const next = await settledBy(pending, until);
+        if (next === IDLE) break;
         pending = undefined;
         if (next.done) ended = true;
         else for (const x of next.value) carry.push(x);
