@@ -39,8 +39,9 @@ export class VerifiedTokenCache {
   /** `expiresAtSeconds`: the token's `exp` claim (required by every issuer we accept). */
   set(key: string, principal: Principal, expiresAtSeconds: number | undefined): void {
     if (this.maxEntries <= 0 || typeof expiresAtSeconds !== 'number') return;
-    const until = Math.min(expiresAtSeconds * 1000, this.now() + this.maxAgeMs);
-    if (until <= this.now()) return;
+    const now = this.now();
+    const until = Math.min(expiresAtSeconds * 1000, now + this.maxAgeMs);
+    if (until <= now) return;
     if (this.entries.size >= this.maxEntries) {
       // The oldest entry goes (a Map keeps insertion order); expired ones also go when read.
       const oldest = this.entries.keys().next().value;

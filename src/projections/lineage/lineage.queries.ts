@@ -79,9 +79,9 @@ export async function queryLineage(
     values: scoped ? [q.node, q.depth, q.projects, q.maxNodes] : [q.node, q.depth, q.maxNodes],
   });
   const { nodes: page, edges: pageEdges } = rows[0]!;
-  const truncated = page.length > q.maxNodes;
-  const nodes = truncated ? page.slice(0, q.maxNodes) : page;
-  // The one node past the limit only told that the graph was truncated: its edges go too.
-  const edges = truncated ? pageEdges.filter((e) => e.up !== page[q.maxNodes]!.id && e.down !== page[q.maxNodes]!.id) : pageEdges;
-  return { root: nodes.find((n) => n.depth === 0), nodes, edges, truncated };
+  // The one node past the limit only tells that the graph was truncated: it goes, with its edges.
+  const extra = page.length > q.maxNodes ? page[q.maxNodes]!.id : undefined;
+  const nodes = extra === undefined ? page : page.slice(0, q.maxNodes);
+  const edges = extra === undefined ? pageEdges : pageEdges.filter((e) => e.up !== extra && e.down !== extra);
+  return { root: nodes.find((n) => n.depth === 0), nodes, edges, truncated: extra !== undefined };
 }
