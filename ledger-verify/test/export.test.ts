@@ -41,9 +41,19 @@ const root = mkdtempSync(join(tmpdir(), 'ledger-verify-export-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
 
+/**
+ * Verifies the export written to a directory, three ways that must give the same report: the
+ * default (one pass first), one pass in batches of 3 lines (key events then reach the workers
+ * batch by batch), and the three passes alone.
+ */
 async function verify(f: ExportFiles, options: Partial<VerifyExportOptions> = {}, manifestText?: string): Promise<ExportReport> {
   const dir = writeExport(join(root, `x${n++}`), f, manifestText);
-  return verifyExport(dir, { trustRoot: KEY1.kid, workers: 0, ...options });
+  const r = await verifyExport(dir, { trustRoot: KEY1.kid, workers: 0, ...options });
+  const small = await verifyExport(dir, { trustRoot: KEY1.kid, workers: 0, batchSize: 3, ...options });
+  const three = await verifyExport(dir, { trustRoot: KEY1.kid, workers: 0, ...options, onePass: false });
+  assert.deepEqual(small, r, 'one pass in small batches');
+  assert.deepEqual(three, r, 'three passes');
+  return r;
 }
 
 function codes(r: ExportReport): string[] {

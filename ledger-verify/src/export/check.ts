@@ -10,6 +10,7 @@ import { EVENT_HASH_PREFIX, hashEvent, signingPayload, signingPayloadOf } from '
 import { sha256HexOfText } from '../crypto/sha.js';
 import { parseEnvelopeForHashing } from '../envelope/parse.js';
 import type { EventEnvelope } from '../envelope/types.js';
+import type { SignerWindow } from '../keys/keychain.js';
 import { FormatError } from '../errors.js';
 import { parseJsonStrict } from '../json-strict.js';
 import { leafHash } from '../merkle/hash.js';
@@ -63,8 +64,12 @@ export interface CheckedLine {
 
 export interface CheckContext {
   readonly origin: string;
-  /** Every key of the chain by kid (validity at a position is the caller's business). */
-  readonly keys: ReadonlyMap<string, Uint8Array>;
+  /**
+   * Every key of the chain by kid, with the positions bounding its validity: checkLine uses the
+   * public keys only (validity at a position is the caller's business); checkBatch also applies
+   * the validity rule (signerCheck) to tell clean lines, so the chain must be final.
+   */
+  readonly keys: ReadonlyMap<string, SignerWindow>;
   readonly ed25519: Ed25519;
 }
 
@@ -191,7 +196,7 @@ export function checkLine(
   setLeaf(leafOut, statedBytes);
   if (e.origin !== ctx.origin) failures.push(['ORIGIN_MISMATCH', `origin "${e.origin}" is not the ledger's origin "${ctx.origin}"`]);
   const hashOk = recomputed === e.hash;
-  const key = ctx.keys.get(e.sig.kid);
+  const key = ctx.keys.get(e.sig.kid)?.publicKey;
   let sigOverStated: boolean | null = null;
   let sigOverRecomputed: boolean | null = null;
   const later = key !== undefined && deferred !== undefined && kind === 'event';

@@ -7,9 +7,11 @@ import type * as Os from 'node:os';
 import { ed25519 } from '../crypto/ed25519.js';
 import { checkBatch, type PackedBatch } from './batch.js';
 import type { CheckContext } from './check.js';
+import type { SignerWindow } from '../keys/keychain.js';
 
 export type PoolRequest =
-  | { readonly type: 'init'; readonly origin: string; readonly keys: [string, Uint8Array][] }
+  | { readonly type: 'init'; readonly origin: string; readonly keys: [string, SignerWindow][] }
+  | { readonly type: 'keys'; readonly keys: [string, SignerWindow][] }
   | { readonly type: 'batch'; readonly id: number; readonly kind: 'event' | 'checkpoint'; readonly lines: readonly string[] | Uint8Array };
 
 export interface PoolReply {
@@ -40,6 +42,7 @@ export class CheckPool {
   private readonly waiting = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   private failed: Error | undefined;
+  private closed = false;
 
   private ctx: CheckContext | undefined;
 
@@ -79,11 +82,21 @@ export class CheckPool {
     for (const s of this.slots) s.worker.postMessage(init);
   }
 
+  /** New key windows (the chain grew): for the batches submitted from now on. */
+  updateKeys(keys: ReadonlyMap<string, SignerWindow>): void {
+    const ctx = this.ctx;
+    if (!ctx) throw new Error('the check pool is used before start');
+    this.ctx = { ...ctx, keys };
+    const msg: PoolRequest = { type: 'keys', keys: [...keys.entries()] };
+    for (const s of this.slots) s.worker.postMessage(msg);
+  }
+
   get size(): number {
     return this.slots.length;
   }
 
   private fail(e: Error): void {
+    if (this.closed) return;
     this.failed ??= e;
     for (const w of this.waiting.values()) w.reject(e);
     this.waiting.clear();
@@ -113,7 +126,10 @@ export class CheckPool {
     });
   }
 
+  /** Stops the threads; batches still in flight are dropped (their promises stay pending). */
   async close(): Promise<void> {
+    this.closed = true;
+    this.waiting.clear();
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     this.slots.length = 0;
   }

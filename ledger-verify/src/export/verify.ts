@@ -1,37 +1,33 @@
 // verifyExport: every rule of docs/ledger-format.md sections 6-9 over a full export, streaming.
+// Three passes, each reading one file once:
 //   pass 1  events.ndjson, key events only: builds the key chain (revocations act retroactively)
 //   pass 2  checkpoints.ndjson: each checkpoint event, its signed note (one small record each kept)
-//   pass 3  events.ndjson, every line: per-line rules in worker threads (parse, hash, signature),
-//           sequential rules here in order (signer validity, stream chains, positions, leaf
-//           indices, the Merkle tree against every checkpoint), then the manifest.
+//   pass 3  events.ndjson, every line: per-line rules in worker threads (parse, hash, signature,
+//           signer validity under the final chain), sequential rules here in order (positions,
+//           leaf indices, stream chains, the Merkle tree, kept at every size a checkpoint claims),
+//           then the checkpoints against the tree and the manifest.
+// A file-backed export is first verified in one pass (decision 0066): events.ndjson is read once,
+// the key chain is built from each batch's key lines before the batch goes to the workers, and
+// checkpoints.ndjson is laid out before and checked after it. That result stands only when it is
+// "ok" and the chain has no revocation: then no rule can tell it from the three passes'.
+// Anything else (a failure, a revocation, a genesis not in the first lines, unreadable input) is
+// verified again by the three passes, whose report is the one returned.
 
-import { ed25519 as defaultEd25519, type Ed25519 } from '../crypto/ed25519.js';
+import type { Ed25519 } from '../crypto/ed25519.js';
 import { bytesToBase64, equalBytes } from '../encoding.js';
-import { isKid, isOrigin, isPlainObject } from '../envelope/fields.js';
-import type { EventEnvelope } from '../envelope/types.js';
-import { FormatError } from '../errors.js';
-import { parseJsonStrict } from '../json-strict.js';
-import { KEY_STREAM } from '../keys/data.js';
-import { KeyChain, KeyChainError, type KeyChainErrorCode } from '../keys/keychain.js';
-import { CompactTree } from '../merkle/tree.js';
-import { InputError } from '../verify/ledger.js';
-import {
-  FailureLog,
-  NOWHERE,
-  type KeySummary,
-  type LedgerFailure,
-  type LedgerFailureCode,
-  type Rule,
-  type Where,
-} from '../verify/report.js';
-import { StreamChains } from '../verify/streams.js';
-import { CHECKPOINT_STREAM, checkLine, type CheckContext, type CheckedLine } from './check.js';
-import { indexOfBytes } from '../encoding.js';
+import { isKid, isOrigin } from '../envelope/fields.js';
 import type { ByteDigest } from '../io/lines.js';
-import { unpackBatch } from './batch.js';
+import { KEY_STREAM } from '../keys/data.js';
+import type { SignerWindow } from '../keys/keychain.js';
+import { InputError } from '../verify/ledger.js';
+import { NOWHERE, type KeySummary, type LedgerFailure, type LedgerFailureCode, type Where } from '../verify/report.js';
+import { type CheckContext } from './check.js';
+import { EventsPass } from './events-pass.js';
 import { parseManifest, EXPORT_FORMAT, type ExportManifest } from './manifest.js';
+import { applyKeyLines, checkpointLayout, checkpointPass, keyPass, type CheckpointPass } from './passes.js';
 import { availableCores, CheckPool, type BatchResult } from './pool.js';
 import { CHECKPOINTS_FILE, EVENTS_FILE, MANIFEST_FILE, openExport, type ExportSource } from './source.js';
+import { short, Verification, type CheckpointRecord } from './verification.js';
 
 export interface VerifyExportOptions {
   /** kid of the genesis key (out-of-band trust root). */
@@ -44,7 +40,15 @@ export interface VerifyExportOptions {
   readonly workers?: number;
   /** Lines per batch sent to a worker. Default 512. */
   readonly batchSize?: number;
-  /** Called after each batch of events.ndjson with the lines done and the manifest's count. */
+  /**
+   * Try the one-pass verification first (file-backed exports; default true). false: the three
+   * passes only. The report is the same either way; only the time differs.
+   */
+  readonly onePass?: boolean;
+  /**
+   * Called after each batch of events.ndjson with the lines done and the manifest's count; when
+   * the one-pass verification hands over to the three passes, `done` starts again from 0.
+   */
   readonly onProgress?: (done: number, total: number | null) => void;
   /** Implementation for this thread (workers use the default one). */
   readonly ed25519?: Ed25519;
@@ -79,242 +83,10 @@ export interface ExportReport {
   readonly failuresTruncated: boolean;
 }
 
-interface CheckpointRecord {
-  readonly where: Where;
-  readonly position: number;
-  readonly size: number;
-  readonly rootHash: Uint8Array;
-  readonly eventId: string;
-  /** Root matched the events at its size: true / false, undefined until checked. */
-  matched?: boolean;
-}
-
-const REPORTED_PER_EVENT: ReadonlySet<KeyChainErrorCode> = new Set(['HASH_MISMATCH', 'ORIGIN_MISMATCH']);
-const KEY_STREAM_MARK = `"${KEY_STREAM}"`;
-const KEY_STREAM_MARK_BYTES = new TextEncoder().encode(KEY_STREAM_MARK);
-/** Lines per batch of pass 1 (the main thread only searches them for the key stream's name). */
-const KEY_PASS_BATCH = 4096;
-const lineDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
-
-function here(file: string, line: number, r: Pick<CheckedLine, 'position' | 'stream' | 'revision' | 'eventId'> | null): Where {
-  return {
-    file,
-    line,
-    position: r?.position ?? null,
-    stream: r?.stream ?? null,
-    revision: r?.revision ?? null,
-    eventId: r?.eventId ?? null,
-  };
-}
-
-function short(h: string): string {
-  return `${h.slice(0, 12)}…`;
-}
-
-class Verification {
-  readonly log: FailureLog;
-  readonly chain: KeyChain;
-  readonly chains: StreamChains;
-  readonly impl: Ed25519;
-  /** Key-chain failures that the per-event rules report too (kept only if events cannot be checked). */
-  readonly deferred: { code: KeyChainErrorCode; where: Where; message: string }[] = [];
-  keyEventsPass1 = 0;
-  keyEventsPass3 = 0;
-
-  constructor(readonly options: VerifyExportOptions) {
-    this.impl = options.ed25519 ?? defaultEd25519;
-    this.log = new FailureLog(options.maxFailures ?? 1000);
-    this.chain = new KeyChain({
-      trustRoot: options.trustRoot,
-      ...(options.origin !== undefined ? { origin: options.origin } : {}),
-      ed25519: this.impl,
-    });
-    this.chains = new StreamChains(this.log);
-  }
-
-  fail(code: LedgerFailureCode, rule: Rule, where: Where, message: string): void {
-    this.log.add(code, rule, where, message);
-  }
-
-  /** Signer validity and the hash/signature verdict of one well-formed event. */
-  judge(r: CheckedLine, where: Where, position: number): void {
-    const e = r.event;
-    if (!e) return;
-    const signer = this.chain.checkSigner({ sig: { kid: e.kid, alg: 'Ed25519', val: '' }, occurredAt: e.occurredAt }, position);
-    if (!signer.ok) this.fail(signer.code, 'signer', where, signer.message);
-    if (!r.hashOk) {
-      if (r.sigOverStated === true) {
-        this.fail(
-          'PAYLOAD_CHANGED',
-          'envelope',
-          where,
-          `the content was changed after signing: the signature verifies over the recorded hash ${short(e.hash)}, the content no longer hashes to it`,
-        );
-      } else if (r.sigOverRecomputed === true) {
-        this.fail(
-          'HASH_CHANGED',
-          'envelope',
-          where,
-          `the recorded hash ${short(e.hash)} was changed: the signature verifies over the content's real hash, not over it`,
-        );
-      } else {
-        this.fail(
-          'HASH_MISMATCH',
-          'envelope',
-          where,
-          `the content does not hash to the recorded hash ${short(e.hash)}, and the signature verifies over neither`,
-        );
-      }
-    } else if (signer.ok && r.sigOverStated === false) {
-      this.fail('BAD_SIGNATURE', 'envelope', where, `signature by key ${e.kid} does not verify over hash ${short(e.hash)}`);
-    }
-  }
-
-  /** The line-level failures found by the worker. */
-  record(r: CheckedLine, where: Where, file: string): void {
-    if (r.notJson !== undefined) throw new InputError('MALFORMED_JSON', `${file} line ${where.line ?? '?'}: ${r.notJson}`, where.line);
-    for (const [code, message] of r.failures) {
-      const rule: Rule =
-        code.startsWith('CHECKPOINT') || code === 'MALFORMED_CHECKPOINT'
-          ? 'checkpoint'
-          : code === 'MALFORMED_EXPORT_LINE'
-            ? 'log'
-            : 'envelope';
-      this.fail(code, rule, where, message);
-    }
-  }
-
-  summary(e: NonNullable<CheckedLine['event']>): EventEnvelope {
-    return { stream: e.stream, revision: e.revision, prev: e.prev, hash: e.hash, id: e.id } as unknown as EventEnvelope;
-  }
-}
-
-/** Pass 1: the key chain, from the ledger-keys lines of events.ndjson. */
-async function keyPass(source: ExportSource, v: Verification, digest: (d: ByteDigest) => void): Promise<number> {
-  if (source.batches) {
-    // Undecoded batches: only the lines holding the key stream's name are decoded and parsed.
-    let lines = 0;
-    for await (const b of source.batches(EVENTS_FILE, KEY_PASS_BATCH, digest)) {
-      lines = b.firstLine + b.ends.length - 1;
-      let i = 0;
-      for (let at = indexOfBytes(b.bytes, KEY_STREAM_MARK_BYTES, 0); at !== -1;) {
-        while ((b.ends[i] as number) < at) i++;
-        const start = i === 0 ? 0 : (b.ends[i - 1] as number) + 1;
-        const end = b.ends[i] as number;
-        keyLine(v, lineDecoder.decode(b.bytes.subarray(start, end)), b.firstLine + i);
-        at = indexOfBytes(b.bytes, KEY_STREAM_MARK_BYTES, end + 1);
-      }
-    }
-    return lines;
-  }
-  let line = 0;
-  for await (const text of source.lines(EVENTS_FILE, digest)) {
-    line++;
-    if (text.includes(KEY_STREAM_MARK)) keyLine(v, text, line);
-  }
-  return line;
-}
-
-/** One line of events.ndjson holding the key stream's name (any field may): applied to the key chain if it is a key event. */
-function keyLine(v: Verification, text: string, line: number): void {
-  let raw: unknown;
-  try {
-    raw = parseJsonStrict(text);
-  } catch (e) {
-    if (e instanceof FormatError) throw new InputError('MALFORMED_JSON', `${EVENTS_FILE} line ${line}: ${e.message}`, line);
-    throw e;
-  }
-  const event = isPlainObject(raw) ? raw['event'] : undefined;
-  if (!isPlainObject(event) || event['stream'] !== KEY_STREAM) return;
-  v.keyEventsPass1++;
-  const position = isPlainObject(raw) ? raw['position'] : undefined;
-  const where: Where = {
-    file: EVENTS_FILE,
-    line,
-    position: typeof position === 'number' ? position : null,
-    stream: KEY_STREAM,
-    revision: typeof event['revision'] === 'number' ? event['revision'] : null,
-    eventId: typeof event['id'] === 'string' ? event['id'].slice(0, 64) : null,
-  };
-  if (typeof position !== 'number' || !Number.isSafeInteger(position) || position < 0) return; // MALFORMED_EXPORT_LINE in pass 3
-  try {
-    v.chain.apply(event, position);
-  } catch (e) {
-    if (!(e instanceof KeyChainError)) throw e;
-    if (e.code === 'MALFORMED_KEY_EVENT' && !hasSig(event)) return; // MISSING_SIGNATURE in pass 3
-    if (REPORTED_PER_EVENT.has(e.code)) v.deferred.push({ code: e.code, where, message: e.message });
-    else v.fail(e.code, 'key-chain', where, e.message);
-  }
-}
-
-function hasSig(event: Record<string, unknown>): boolean {
-  return Object.hasOwn(event, 'sig') && event['sig'] !== null;
-}
-
-/** Pass 2: checkpoints.ndjson, checked on this thread (few lines). */
-async function checkpointPass(
-  source: ExportSource,
-  v: Verification,
-  ctx: CheckContext,
-  digest: (d: ByteDigest) => void,
-): Promise<{ records: CheckpointRecord[]; lines: number; positions: number[]; last: CheckpointRecord | 'invalid' | null }> {
-  const records: CheckpointRecord[] = [];
-  const positions: number[] = [];
-  let line = 0;
-  let lastPosition = -1;
-  let last: CheckpointRecord | 'invalid' | null = null;
-  let bySize: CheckpointRecord | undefined;
-  for await (const text of source.lines(CHECKPOINTS_FILE, digest)) {
-    line++;
-    const r = checkLine(text, 'checkpoint', ctx);
-    const where = here(CHECKPOINTS_FILE, line, r);
-    v.record(r, where, CHECKPOINTS_FILE);
-    const position = r.position;
-    if (position !== null) {
-      if (position <= lastPosition)
-        v.fail(
-          'POSITION_NOT_INCREASING',
-          'log',
-          where,
-          `position ${position} does not follow position ${lastPosition} of the previous checkpoint`,
-        );
-      else positions.push(position);
-      lastPosition = Math.max(lastPosition, position);
-    }
-    last = 'invalid';
-    const e = r.event;
-    if (!e) continue;
-    if (e.stream !== CHECKPOINT_STREAM) {
-      v.fail('MISPLACED_EVENT', 'log', where, `an event of stream ${e.stream} in ${CHECKPOINTS_FILE}: it belongs in ${EVENTS_FILE}`);
-      continue;
-    }
-    v.judge(r, where, position ?? lastPosition);
-    v.chains.check(v.summary(e), where);
-    const cp = r.checkpoint;
-    const trusted = cp !== undefined && r.hashOk && r.sigOverStated === true && r.failures.length === 0;
-    if (!cp || !trusted || position === null) continue;
-    const rec: CheckpointRecord = { where, position, size: cp.size, rootHash: cp.rootHash, eventId: e.id };
-    last = rec;
-    if (bySize && cp.size < bySize.size) {
-      v.fail(
-        'CHECKPOINT_SIZE_REGRESSION',
-        'checkpoint',
-        where,
-        `tree size ${cp.size} is smaller than the ${bySize.size} of the checkpoint before it (event ${bySize.eventId})`,
-      );
-    }
-    if (bySize && cp.size === bySize.size && !equalBytes(cp.rootHash, bySize.rootHash)) {
-      v.fail(
-        'CHECKPOINT_FORK',
-        'checkpoint',
-        where,
-        `a second root for tree size ${cp.size} (event ${bySize.eventId} signed another): the log forked`,
-      );
-    }
-    if (!bySize || cp.size >= bySize.size) bySize = rec;
-    records.push(rec);
-  }
-  return { records, lines: line, positions, last };
+/** What the three-pass and the one-pass verifications share: the manifest, read once. */
+interface Manifest {
+  readonly manifest: ExportManifest | undefined;
+  readonly problems: readonly string[];
 }
 
 /**
@@ -328,23 +100,126 @@ export async function verifyExport(input: string | ExportSource, options: Verify
   if (options.origin !== undefined && !isOrigin(options.origin))
     throw new InputError('BAD_OPTIONS', 'the origin must be 1-255 printable ASCII characters without spaces');
   const source = typeof input === 'string' ? await openExport(input) : input;
-  // The worker threads start now: they load while passes 1 and 2 read, and get the keys after.
-  const pool = new CheckPool(options.workers ?? availableCores());
+  const manifestText = await source.manifest();
+  const parsed = manifestText === undefined ? undefined : parseManifest(manifestText);
+  const m: Manifest = { manifest: parsed?.manifest, problems: parsed?.problems ?? [] };
+  const workers = options.workers ?? availableCores();
+  if (source.batches && options.onePass !== false) {
+    // The worker threads start now: they load while the checkpoints are laid out.
+    const pool = new CheckPool(workers);
+    let report: ExportReport | undefined;
+    try {
+      report = await onePass(source, options, m, pool);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      // The three passes meet the same input and report it in their own order.
+    } finally {
+      await pool.close();
+    }
+    if (report) return report;
+  }
+  const pool = new CheckPool(workers);
   try {
-    return await verifySource(source, options, pool);
+    return await threePasses(source, options, m, pool);
   } finally {
     await pool.close();
   }
 }
 
-async function verifySource(source: ExportSource, options: VerifyExportOptions, pool: CheckPool): Promise<ExportReport> {
-  const v = new Verification(options);
-
+/**
+ * The one-pass verification alone (for tests and measurements): its report when it stands,
+ * undefined when it hands over to the three passes.
+ */
+export async function verifyExportOnePass(input: string | ExportSource, options: VerifyExportOptions): Promise<ExportReport | undefined> {
+  const source = typeof input === 'string' ? await openExport(input) : input;
   const manifestText = await source.manifest();
   const parsed = manifestText === undefined ? undefined : parseManifest(manifestText);
-  const manifest = parsed?.manifest;
-  const MANIFEST_WHERE: Where = { ...NOWHERE, file: MANIFEST_FILE };
-  for (const p of parsed?.problems ?? []) v.fail('MALFORMED_MANIFEST', 'manifest', MANIFEST_WHERE, p);
+  const pool = new CheckPool(options.workers ?? availableCores());
+  try {
+    return await onePass(source, options, { manifest: parsed?.manifest, problems: parsed?.problems ?? [] }, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+function keysOf(v: Verification): Map<string, SignerWindow> {
+  return new Map<string, SignerWindow>(v.chain.keys().map((k) => [k.kid, k]));
+}
+
+/** Submits batches, at most `maxInFlight` unconsumed, consuming results in order. */
+class Pipeline {
+  private readonly inFlight: Promise<BatchResult>[] = [];
+
+  constructor(
+    private readonly pool: CheckPool,
+    private readonly pass: EventsPass,
+  ) {}
+
+  private get max(): number {
+    // Four batches per worker in flight: a worker still has work queued while this thread is descheduled.
+    return Math.max(2, 4 * this.pool.size);
+  }
+
+  async submit(lines: readonly string[] | Uint8Array): Promise<void> {
+    this.inFlight.push(this.pool.submit('event', lines));
+    if (this.inFlight.length >= this.max) this.pass.consume(await (this.inFlight.shift() as Promise<BatchResult>));
+  }
+
+  async drain(): Promise<void> {
+    while (this.inFlight.length > 0) this.pass.consume(await (this.inFlight.shift() as Promise<BatchResult>));
+  }
+}
+
+/** The one-pass verification (see the file comment): its report when it stands, undefined to hand over. */
+async function onePass(
+  source: ExportSource,
+  options: VerifyExportOptions,
+  m: Manifest,
+  pool: CheckPool,
+): Promise<ExportReport | undefined> {
+  const batches = source.batches;
+  if (!batches) return undefined;
+  const v = new Verification(options);
+  if (m.problems.length > 0) return undefined; // a bad manifest fails anyway
+  const digests: Partial<Record<string, ByteDigest>> = {};
+  const batchSize = Math.max(1, options.batchSize ?? 512);
+  let pass: EventsPass | undefined;
+  let pipeline: Pipeline | undefined;
+  let ctx: CheckContext | undefined;
+  let layoutDigest: ByteDigest | undefined;
+  for await (const b of batches.call(source, EVENTS_FILE, batchSize, (d) => (digests[EVENTS_FILE] = d))) {
+    // The batch's key lines go into the chain before its bytes go to a worker (transferred).
+    const keyEvents = applyKeyLines(v, b);
+    if (!ctx) {
+      const origin = options.origin ?? v.chain.origin;
+      if (!v.chain.hasGenesis || origin === undefined) return undefined;
+      ctx = { origin, keys: keysOf(v), ed25519: v.impl };
+      const layout = await checkpointLayout(source, origin, ctx, (d) => (layoutDigest = d));
+      if (!layout) return undefined;
+      pool.start(ctx);
+      pass = new EventsPass(v, layout.positions, layout.sizes, options.onProgress, m.manifest?.counts.events ?? null);
+      pipeline = new Pipeline(pool, pass);
+    } else if (keyEvents > 0) {
+      pool.updateKeys(keysOf(v));
+    }
+    if (keyEvents > 0 && v.chain.keys().some((k) => k.revocation !== null)) return undefined;
+    await (pipeline as Pipeline).submit(b.bytes);
+    if (v.log.count > 0 || v.unverifiedSignatures > 0) return undefined;
+  }
+  if (!pass || !pipeline || !ctx) return undefined; // no events
+  await pipeline.drain();
+  if (v.log.count > 0 || v.deferred.length > 0 || v.unverifiedSignatures > 0) return undefined;
+  // Pass 2 under the final chain, on the bytes laid out before.
+  const cps = await checkpointPass(source, v, { ...ctx, keys: keysOf(v) }, (d) => (digests[CHECKPOINTS_FILE] = d));
+  const d2 = digests[CHECKPOINTS_FILE];
+  if (!layoutDigest || !d2 || layoutDigest.sha256 !== d2.sha256) return undefined;
+  const report = finish(v, source, options, m, ctx.origin, pass, cps, digests);
+  return report.ok ? report : undefined;
+}
+
+async function threePasses(source: ExportSource, options: VerifyExportOptions, m: Manifest, pool: CheckPool): Promise<ExportReport> {
+  const v = new Verification(options);
+  for (const p of m.problems) v.fail('MALFORMED_MANIFEST', 'manifest', { ...NOWHERE, file: MANIFEST_FILE }, p);
 
   // Pass 1
   const digests: Partial<Record<string, ByteDigest>> = {};
@@ -358,117 +233,59 @@ async function verifySource(source: ExportSource, options: VerifyExportOptions, 
       NOWHERE,
       `no valid ${KEY_STREAM} genesis for trust root ${options.trustRoot}: no event can be verified`,
     );
-    return report(v, source, origin, lines1, 0, new CompactTree(), null);
+    return report(v, source, origin, lines1, 0, new EventsPass(v, [], []), null);
   }
-  const keys = new Map<string, Uint8Array>(v.chain.keys().map((k) => [k.kid, k.publicKey]));
-  const ctx: CheckContext = { origin, keys, ed25519: v.impl };
+  // The chain is final here (revocations act retroactively): the workers judge signers with it.
+  const ctx: CheckContext = { origin, keys: keysOf(v), ed25519: v.impl };
 
   // Pass 2
   const cps = await checkpointPass(source, v, ctx, (d) => (digests[CHECKPOINTS_FILE] = d));
-  const bySize = [...cps.records].sort((a, b) => a.size - b.size);
 
   // Pass 3
   pool.start(ctx);
-  const tree = new CompactTree();
+  const pass = new EventsPass(
+    v,
+    cps.positions,
+    cps.records.map((r) => r.size),
+    options.onProgress,
+    m.manifest?.counts.events ?? null,
+  );
+  const pipeline = new Pipeline(pool, pass);
   const batchSize = Math.max(1, options.batchSize ?? 512);
-  // Four batches per worker in flight: a worker still has work queued while this thread is descheduled.
-  const maxInFlight = Math.max(2, 4 * pool.size);
-  const total = manifest?.counts.events ?? null;
-  let line = 0;
-  let expectedPosition = 0;
-  let cpPosAt = 0;
-  let sizeAt = 0;
-  let lastLeafPosition = -1;
-
-  const matchCheckpoints = (): void => {
-    while (sizeAt < bySize.length && (bySize[sizeAt] as CheckpointRecord).size <= tree.size) {
-      const cp = bySize[sizeAt++] as CheckpointRecord;
-      if (cp.size < tree.size) continue; // only when sizes regress; reported already
-      cp.matched = equalBytes(tree.root(), cp.rootHash);
-      if (cp.position <= lastLeafPosition) {
-        v.fail(
-          'CHECKPOINT_AHEAD_OF_LOG',
-          'checkpoint',
-          cp.where,
-          `the checkpoint at position ${cp.position} covers ${cp.size} leaves, but leaf ${cp.size - 1} is at position ${lastLeafPosition}, after it`,
-        );
-      }
+  const eventsDigest = (d: ByteDigest): void => void (digests[EVENTS_FILE] = d);
+  if (source.batches) {
+    // Raw bytes go to the workers (transferred, decoded there).
+    for await (const b of source.batches(EVENTS_FILE, batchSize, eventsDigest)) await pipeline.submit(b.bytes);
+  } else {
+    let batch: string[] = [];
+    for await (const text of source.lines(EVENTS_FILE, eventsDigest)) {
+      batch.push(text);
+      if (batch.length < batchSize) continue;
+      await pipeline.submit(batch);
+      batch = [];
     }
-  };
-  const skipCheckpointPositions = (): void => {
-    while (cpPosAt < cps.positions.length && (cps.positions[cpPosAt] as number) <= expectedPosition) {
-      if (cps.positions[cpPosAt] === expectedPosition) expectedPosition++;
-      cpPosAt++;
-    }
-  };
-
-  const consume = (batch: BatchResult): void => {
-    unpackBatch(batch, (r, leaf) => {
-      line++;
-      const where = here(EVENTS_FILE, line, r);
-      v.record(r, where, EVENTS_FILE);
-      const leafIndex = tree.size;
-      if (r.leaf !== null && r.leaf !== leafIndex)
-        v.fail('LEAF_INDEX_MISMATCH', 'log', where, `the line says leaf ${r.leaf}; it is leaf ${leafIndex} (line ${line})`);
-      skipCheckpointPositions();
-      const p = r.position;
-      if (p !== null) {
-        if (p === expectedPosition) expectedPosition++;
-        else if (p > expectedPosition) {
-          v.fail('POSITION_GAP', 'log', where, `positions ${expectedPosition}..${p - 1} are missing before this event: deleted events`);
-          expectedPosition = p + 1;
-          while (cpPosAt < cps.positions.length && (cps.positions[cpPosAt] as number) < p) cpPosAt++;
-        } else {
-          v.fail('POSITION_NOT_INCREASING', 'log', where, `position ${p} again or out of order (expected ${expectedPosition})`);
-        }
-      }
-      const e = r.event;
-      if (e) {
-        if (e.stream === CHECKPOINT_STREAM) {
-          v.fail('MISPLACED_EVENT', 'log', where, `a ${CHECKPOINT_STREAM} event in ${EVENTS_FILE}: checkpoints are not leaves`);
-        } else {
-          v.judge(r, where, p ?? expectedPosition - 1);
-          v.chains.check(v.summary(e), where);
-          if (e.stream === KEY_STREAM) v.keyEventsPass3++;
-        }
-      }
-      tree.append(leaf);
-      if (p !== null) lastLeafPosition = Math.max(lastLeafPosition, p);
-      matchCheckpoints();
-    });
-    options.onProgress?.(line, total);
-  };
-
-  matchCheckpoints(); // size-0 checkpoints
-  try {
-    const inFlight: Promise<BatchResult>[] = [];
-    const eventsDigest = (d: ByteDigest): void => void (digests[EVENTS_FILE] = d);
-    if (source.batches) {
-      // Raw bytes go to the workers (transferred, decoded there).
-      for await (const b of source.batches(EVENTS_FILE, batchSize, eventsDigest)) {
-        inFlight.push(pool.submit('event', b.bytes));
-        if (inFlight.length >= maxInFlight) consume(await (inFlight.shift() as Promise<BatchResult>));
-      }
-    } else {
-      let batch: string[] = [];
-      for await (const text of source.lines(EVENTS_FILE, eventsDigest)) {
-        batch.push(text);
-        if (batch.length < batchSize) continue;
-        inFlight.push(pool.submit('event', batch));
-        batch = [];
-        if (inFlight.length >= maxInFlight) consume(await (inFlight.shift() as Promise<BatchResult>));
-      }
-      if (batch.length > 0) inFlight.push(pool.submit('event', batch));
-    }
-    while (inFlight.length > 0) consume(await (inFlight.shift() as Promise<BatchResult>));
-  } finally {
-    await pool.close();
+    if (batch.length > 0) await pipeline.submit(batch);
   }
-  if (line !== lines1)
-    throw new InputError('INPUT_CHANGED', `${EVENTS_FILE} changed while it was being verified (${lines1} then ${line} lines)`);
+  await pipeline.drain();
+  if (pass.line !== lines1)
+    throw new InputError('INPUT_CHANGED', `${EVENTS_FILE} changed while it was being verified (${lines1} then ${pass.line} lines)`);
   const d1 = digests['events1'];
   const d3 = digests[EVENTS_FILE];
   if (d1 && d3 && d1.sha256 !== d3.sha256) throw new InputError('INPUT_CHANGED', `${EVENTS_FILE} changed while it was being verified`);
+  return finish(v, source, options, m, origin, pass, cps, digests);
+}
+
+/** The rules after the last event: key events read both ways, positions, checkpoints against the tree, the manifest. */
+function finish(
+  v: Verification,
+  source: ExportSource,
+  options: VerifyExportOptions,
+  m: Manifest,
+  origin: string,
+  pass: EventsPass,
+  cps: CheckpointPass,
+  digests: Partial<Record<string, ByteDigest>>,
+): ExportReport {
   if (v.keyEventsPass3 !== v.keyEventsPass1) {
     v.fail(
       'MALFORMED_EXPORT_LINE',
@@ -477,20 +294,24 @@ async function verifySource(source: ExportSource, options: VerifyExportOptions, 
       `${v.keyEventsPass3} ${KEY_STREAM} events, of which ${v.keyEventsPass1} are written as canonical JSON: the key chain cannot be read reliably`,
     );
   }
-  skipCheckpointPositions();
-  while (cpPosAt < cps.positions.length) {
-    const p = cps.positions[cpPosAt++] as number;
-    if (p > expectedPosition)
-      v.fail(
-        'POSITION_GAP',
-        'log',
-        { ...NOWHERE, file: CHECKPOINTS_FILE, position: p },
-        `positions ${expectedPosition}..${p - 1} are missing`,
-      );
-    expectedPosition = Math.max(expectedPosition, p + 1);
-  }
+  pass.end(CHECKPOINTS_FILE);
 
   // Checkpoints against the tree.
+  const tree = pass.tree;
+  const bySize = [...cps.records].sort((a, b) => a.size - b.size);
+  for (const cp of bySize) {
+    const at = pass.roots.get(cp.size);
+    if (!at) continue;
+    cp.matched = equalBytes(at.root, cp.rootHash);
+    if (cp.position <= at.lastLeafPosition) {
+      v.fail(
+        'CHECKPOINT_AHEAD_OF_LOG',
+        'checkpoint',
+        cp.where,
+        `the checkpoint at position ${cp.position} covers ${cp.size} leaves, but leaf ${cp.size - 1} is at position ${at.lastLeafPosition}, after it`,
+      );
+    }
+  }
   let verified: CheckpointRecord | null = null;
   for (const cp of cps.records) {
     if (cp.size > tree.size) {
@@ -527,17 +348,17 @@ async function verifySource(source: ExportSource, options: VerifyExportOptions, 
     }
   }
 
-  if (manifest)
-    checkManifest(v, manifest, {
+  if (m.manifest)
+    checkManifest(v, m.manifest, {
       origin,
-      lines: line,
+      lines: pass.line,
       cpLines: cps.lines,
-      head: expectedPosition,
+      head: pass.expectedPosition,
       last: cps.last,
       digests,
       trustRoot: options.trustRoot,
     });
-  return report(v, source, origin, line, cps.lines, tree, verified);
+  return report(v, source, origin, pass.line, cps.lines, pass, verified);
 }
 
 function checkManifest(
@@ -597,9 +418,10 @@ function report(
   origin: string | undefined,
   events: number,
   checkpoints: number,
-  tree: CompactTree,
+  pass: EventsPass,
   verified: CheckpointRecord | null,
 ): ExportReport {
+  const tree = pass.tree;
   const keys = v.chain.keys().map((k) => ({
     kid: k.kid,
     activatedAt: k.activatedAt,

@@ -15,6 +15,10 @@ port?.on('message', (msg: PoolRequest) => {
     return;
   }
   if (!ctx) throw new Error('worker used before init');
+  if (msg.type === 'keys') {
+    ctx = { ...ctx, keys: new Map(msg.keys) };
+    return;
+  }
   const batch = checkBatch(msg.lines, msg.kind, ctx);
   const reply: PoolReply = { id: msg.id, batch };
   port.postMessage(reply, transferables(batch));

@@ -164,28 +164,7 @@ export class KeyChain {
 
   /** Whether the key named by envelope.sig.kid may sign an event at `position` (see the class comment). */
   checkSigner(envelope: Pick<EventEnvelope, 'sig' | 'occurredAt'>, position: number): SignerCheck {
-    const kid = envelope.sig.kid;
-    const k = this.byKid.get(kid);
-    if (!k) return { ok: false, code: 'UNKNOWN_KID', message: `key ${kid} is not in the key chain` };
-    const active = k.activatedBy === 'genesis' ? position >= k.activatedAt : position > k.activatedAt;
-    if (!active) {
-      return { ok: false, code: 'KEY_NOT_YET_ACTIVE', message: `key ${kid} is activated at position ${k.activatedAt}, after this event` };
-    }
-    const r = k.revocation;
-    if (r && position > r.position) {
-      return { ok: false, code: 'KEY_REVOKED', message: `key ${kid} was revoked at position ${r.position} (${r.reason})` };
-    }
-    if (r?.compromisedSince != null && envelope.occurredAt >= r.compromisedSince) {
-      return {
-        ok: false,
-        code: 'KEY_REVOKED',
-        message: `key ${kid} is compromised since ${r.compromisedSince}; this event occurred at ${envelope.occurredAt}`,
-      };
-    }
-    if (k.retiredAt !== null && position > k.retiredAt) {
-      return { ok: false, code: 'KEY_RETIRED', message: `key ${kid} was retired by the rotation at position ${k.retiredAt}` };
-    }
-    return { ok: true, publicKey: k.publicKey };
+    return signerCheck(this.byKid.get(envelope.sig.kid), envelope.sig.kid, envelope.occurredAt, position);
   }
 
   private parse(envelope: unknown): EventEnvelope {
@@ -270,4 +249,36 @@ export class KeyChain {
     }
     target.revocation = { position, eventId: e.id, reason: d.reason, compromisedSince: d.compromisedSince };
   }
+}
+
+/** What the validity rule needs of a key (KeyInfo has it; a copy can be sent to a worker thread). */
+export type SignerWindow = Pick<KeyInfo, 'publicKey' | 'activatedAt' | 'activatedBy' | 'retiredAt' | 'revocation'>;
+
+/**
+ * The validity rule of {@link KeyChain} (see its comment) for key `kid`, known as `k` (undefined:
+ * not in the chain), signing an event that occurred at `occurredAt` at global position
+ * `position`. Pure: the chain and the export verifier's worker threads decide with this one
+ * function, over the chain's final state.
+ */
+export function signerCheck(k: SignerWindow | undefined, kid: string, occurredAt: string, position: number): SignerCheck {
+  if (!k) return { ok: false, code: 'UNKNOWN_KID', message: `key ${kid} is not in the key chain` };
+  const active = k.activatedBy === 'genesis' ? position >= k.activatedAt : position > k.activatedAt;
+  if (!active) {
+    return { ok: false, code: 'KEY_NOT_YET_ACTIVE', message: `key ${kid} is activated at position ${k.activatedAt}, after this event` };
+  }
+  const r = k.revocation;
+  if (r && position > r.position) {
+    return { ok: false, code: 'KEY_REVOKED', message: `key ${kid} was revoked at position ${r.position} (${r.reason})` };
+  }
+  if (r?.compromisedSince != null && occurredAt >= r.compromisedSince) {
+    return {
+      ok: false,
+      code: 'KEY_REVOKED',
+      message: `key ${kid} is compromised since ${r.compromisedSince}; this event occurred at ${occurredAt}`,
+    };
+  }
+  if (k.retiredAt !== null && position > k.retiredAt) {
+    return { ok: false, code: 'KEY_RETIRED', message: `key ${kid} was retired by the rotation at position ${k.retiredAt}` };
+  }
+  return { ok: true, publicKey: k.publicKey };
 }

@@ -23,6 +23,14 @@ interface StreamState {
 
 const short = (h: string | null): string => (h === null ? 'null' : `${h.slice(0, 12)}…`);
 
+/** What the chain rule reads of an event (the caller's object is not kept). */
+export type ChainedEvent = Pick<EventEnvelope, 'stream' | 'revision' | 'prev' | 'hash' | 'id'>;
+
+/** Where an event is, or a function computing it: called only when a failure is recorded. */
+export type LazyWhere = Where | (() => Where);
+
+const at = (w: LazyWhere): Where => (typeof w === 'function' ? w() : w);
+
 /**
  * The per-stream hash chain rule: revisions 0, 1, 2, ... in global order, each event's prev
  * equal to the hash of the stream's previous event (null at 0). Memory is one small record
@@ -45,8 +53,14 @@ export class StreamChains {
     return this.states.size;
   }
 
-  check(e: EventEnvelope, where: Where): void {
+  check(e: ChainedEvent, lazyWhere: LazyWhere): void {
     const s = this.states.get(e.stream);
+    // The usual case first, with nothing allocated: the next revision, chained, no open gap.
+    if (s && s.gap === undefined && e.revision === s.revision + 1 && e.prev === s.hash) {
+      this.advance(s, e);
+      return;
+    }
+    const where = at(lazyWhere);
     if (!s) {
       const state: StreamState = { revision: e.revision, hash: e.hash, id: e.id, gap: undefined };
       if (e.revision > 0) {
@@ -93,14 +107,14 @@ export class StreamChains {
     }
   }
 
-  private advance(s: StreamState, e: EventEnvelope): void {
+  private advance(s: StreamState, e: ChainedEvent): void {
     s.revision = e.revision;
     s.hash = e.hash;
     s.id = e.id;
   }
 
   /** An event that belongs in the open gap: the gap was a reordering, not a deletion. */
-  private late(s: StreamState, g: Gap, e: EventEnvelope, where: Where): void {
+  private late(s: StreamState, g: Gap, e: ChainedEvent, where: Where): void {
     const afterRevision = g.after.revision ?? g.to + 1;
     this.log.reclassify(
       g.failure,
