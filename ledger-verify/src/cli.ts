@@ -53,19 +53,28 @@ function kindOf(path: string): 'export' | 'log' {
 /** A progress bar on stderr when it is a terminal (redrawn at most 5 times a second). */
 function progressBar(): { update: (done: number, total: number | null) => void; clear: () => void } {
   const tty = process.stderr.isTTY === true;
-  const started = Date.now();
+  let started = Date.now();
   let last = 0;
+  let previous = 0;
+  let label = '';
   return {
     update(done, total) {
       if (!tty) return;
       const now = Date.now();
+      if (done < previous) {
+        // The one-pass verification met a problem: the three passes start again from line 1.
+        label = 'found a problem; verifying again to report every failure: ';
+        started = now;
+        last = 0;
+      }
+      previous = done;
       if (now - last < 200 && done !== total) return;
       last = now;
       const rate = done / Math.max(0.001, (now - started) / 1000);
       const width = 30;
       const frac = total ? Math.min(1, done / total) : 0;
       const bar = total ? `[${'#'.repeat(Math.round(frac * width)).padEnd(width, '.')}] ${(frac * 100).toFixed(0).padStart(3)}% ` : '';
-      process.stderr.write(`\r${bar}${done}${total ? `/${total}` : ''} events  ${Math.round(rate)} events/s   `);
+      process.stderr.write(`\r${label}${bar}${done}${total ? `/${total}` : ''} events  ${Math.round(rate)} events/s   `);
     },
     clear() {
       if (tty && last > 0) process.stderr.write('\r\x1b[K');
