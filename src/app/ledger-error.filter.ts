@@ -10,6 +10,7 @@ const STATUS: Record<ErrorKind, number> = {
   Forbidden: 403,
   IllegalState: 409,
   Unavailable: 503,
+  Unprocessable: 422,
 };
 
 /** The one place where typed errors become HTTP responses: `{ error: { code, message, fields } }`. */

@@ -2,7 +2,8 @@
  * Typed errors with stable codes. They are thrown by the domain, the ledger and the
  * store adapters, and mapped to HTTP statuses / exit codes once, at the edge.
  */
-export type ErrorKind = 'ValidationError' | 'ConcurrencyError' | 'NotFound' | 'Forbidden' | 'IllegalState' | 'Unavailable';
+export type ErrorKind =
+  'ValidationError' | 'ConcurrencyError' | 'NotFound' | 'Forbidden' | 'IllegalState' | 'Unavailable' | 'Unprocessable';
 
 export interface FieldProblem {
   /** JSON pointer or dotted path of the offending field. */
@@ -49,6 +50,11 @@ export class Forbidden extends LedgerError {
 
 export class IllegalState extends LedgerError {
   readonly kind = 'IllegalState' as const;
+}
+
+/** A well-formed request that cannot be carried out as sent (e.g. an idempotency key reused for another request). */
+export class Unprocessable extends LedgerError {
+  readonly kind = 'Unprocessable' as const;
 }
 
 /** An infrastructure dependency (database, key store) cannot be reached or used. */

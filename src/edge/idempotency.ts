@@ -18,6 +18,24 @@ export interface WriteContext {
   /** A deterministic id for something the request creates (a run id), or a fresh one. */
   derivedId(purpose: string, length?: number): string;
   readonly idempotent: boolean;
+  /**
+   * With a key: the SHA-256 of the route and the request as sent (body or mutation input, key
+   * order ignored), which a replay must match (IdempotencyKeys.claim). Undefined without a key.
+   */
+  readonly requestDigest: string | undefined;
+}
+
+/** A JSON-like value as text with every object's keys sorted (byte arrays by their SHA-256): equal requests, equal text. */
+export function requestFingerprint(request: unknown): string {
+  if (request instanceof Uint8Array) return `bytes:${createHash('sha256').update(request).digest('hex')}`;
+  const sorted = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sorted);
+    if (v === null || typeof v !== 'object') return v;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) out[k] = sorted((v as Record<string, unknown>)[k]);
+    return out;
+  };
+  return JSON.stringify(sorted(request)) ?? 'undefined';
 }
 
 export function writeContext(
@@ -27,6 +45,8 @@ export function writeContext(
   now: Date = new Date(),
   /** Where the caller sent the key, for the error: the REST header or the GraphQL argument. */
   keyPath = 'header:Idempotency-Key',
+  /** The request as sent (REST body, GraphQL input), which a replay with the same key must repeat. */
+  request: unknown = undefined,
 ): WriteContext {
   if (key !== undefined && (typeof key !== 'string' || !KEY.test(key))) {
     throw invalidInput([{ path: keyPath, message: 'printable ASCII without spaces, 1 to 200 characters' }]);
@@ -47,5 +67,11 @@ export function writeContext(
     },
     derivedId: (purpose, length = 20) => digest(purpose).slice(0, length),
     idempotent: seed !== undefined,
+    requestDigest:
+      seed === undefined
+        ? undefined
+        : createHash('sha256')
+            .update(`${seed}\nrequest\n${requestFingerprint(request)}`)
+            .digest('hex'),
   };
 }

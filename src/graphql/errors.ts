@@ -9,6 +9,7 @@ const STATUS: Record<string, number> = {
   Forbidden: 403,
   IllegalState: 409,
   Unavailable: 503,
+  Unprocessable: 422,
 };
 
 /**

@@ -9,6 +9,7 @@ import { BatchManifestDto } from './dto/models.dto.js';
 import { JobParam } from './dto/params.dto.js';
 import type { WriteContext } from './idempotency.js';
 import { RunScope } from './run-scope.js';
+import { IdempotencyKeys } from '../edge/idempotency-keys.js';
 import { Write } from './write-context.decorator.js';
 import { writeSummary } from './write-summary.js';
 import type { CommandResult } from '../commands/runs/command-result.js';
@@ -18,6 +19,7 @@ import type { CommandResult } from '../commands/runs/command-result.js';
 export class BatchesController {
   constructor(
     private readonly commands: CommandBus,
+    private readonly idempotency: IdempotencyKeys,
     private readonly runs: RunScope,
   ) {}
 
@@ -45,6 +47,7 @@ export class BatchesController {
       configHash: b.config_hash,
       artifacts: [...b.artifacts],
     };
+    await this.idempotency.claim(w);
     return writeSummary(batchStream(p.jobId), await this.commands.execute(new RecordBatchManifestCommand(manifest, w.meta)));
   }
 }

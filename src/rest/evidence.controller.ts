@@ -10,6 +10,7 @@ import { MEDIA_TYPE } from '../edge/rules.js';
 import type { EvidenceBlobStore } from '../evidence/evidence-store.js';
 import { Sha256Param } from './dto/params.dto.js';
 import type { WriteContext } from './idempotency.js';
+import { IdempotencyKeys } from '../edge/idempotency-keys.js';
 import { Write } from './write-context.decorator.js';
 
 /**
@@ -22,6 +23,7 @@ import { Write } from './write-context.decorator.js';
 export class EvidenceController {
   constructor(
     private readonly commands: CommandBus,
+    private readonly idempotency: IdempotencyKeys,
     @Inject(EVIDENCE_STORE) private readonly blobs: EvidenceBlobStore,
   ) {}
 
@@ -36,6 +38,7 @@ export class EvidenceController {
         [{ path: 'header:Content-Type', message: 'application/octet-stream (or any type other than JSON or form data)' }],
       );
     }
+    await this.idempotency.claim(w);
     return this.commands.execute(new StoreEvidenceCommand(p.sha256, mediaType, req, w.meta));
   }
 

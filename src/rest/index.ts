@@ -7,6 +7,7 @@ import { BatchesController } from './batches.controller.js';
 import { EvidenceController } from './evidence.controller.js';
 import { LedgerController } from './ledger.controller.js';
 import { ModelsController } from './models.controller.js';
+import { IdempotencyKeys } from '../edge/idempotency-keys.js';
 import { RunScope } from './run-scope.js';
 import { RunView } from './run-view.js';
 import { RunsController } from './runs.controller.js';
@@ -20,6 +21,7 @@ export const REST_PROVIDERS: Provider[] = [
   { provide: APP_PIPE, useFactory: inputPipe },
   RunScope,
   RunView,
+  IdempotencyKeys,
   RequestPipelineRunHandler,
   ReportCheckHandler,
   ProcessHost,

@@ -7,6 +7,7 @@ import { IsModelApprovedQuery } from '../queries/models/is-model-approved.query.
 import { ModelApprovalQueryDto, RegisterModelVersionDto } from './dto/models.dto.js';
 import { ModelParam } from './dto/params.dto.js';
 import type { WriteContext } from './idempotency.js';
+import { IdempotencyKeys } from '../edge/idempotency-keys.js';
 import { Write } from './write-context.decorator.js';
 import { writeSummary } from './write-summary.js';
 import type { CommandResult } from '../commands/runs/command-result.js';
@@ -19,6 +20,7 @@ import type { CommandResult } from '../commands/runs/command-result.js';
 export class ModelsController {
   constructor(
     private readonly commands: CommandBus,
+    private readonly idempotency: IdempotencyKeys,
     private readonly queries: QueryBus,
   ) {}
 
@@ -34,6 +36,7 @@ export class ModelsController {
   @Roles('worker', 'operator', 'admin')
   async register(@Param() p: ModelParam, @Body() b: RegisterModelVersionDto, @Write() w: WriteContext): Promise<CommandResult> {
     const input = { model: p.name, version: b.version, digest: b.digest, runId: b.run_id ?? null, trainedOn: b.trained_on ?? [] };
+    await this.idempotency.claim(w);
     return writeSummary(modelStream(p.name), await this.commands.execute(new RegisterModelVersionCommand(p.name, input, w.meta)));
   }
 }

@@ -18,6 +18,7 @@ import type { WriteContext } from './idempotency.js';
 import { RunScope } from './run-scope.js';
 import { RunView } from './run-view.js';
 import { inputsOf, triggerOf } from './trigger-mapping.js';
+import { IdempotencyKeys } from '../edge/idempotency-keys.js';
 import { Write } from './write-context.decorator.js';
 
 /**
@@ -28,6 +29,7 @@ import { Write } from './write-context.decorator.js';
 export class RunsController {
   constructor(
     private readonly commands: CommandBus,
+    private readonly idempotency: IdempotencyKeys,
     private readonly runs: RunScope,
     private readonly views: RunView,
   ) {}
@@ -35,9 +37,14 @@ export class RunsController {
   @Post('pipelines/run')
   @HttpCode(202)
   @Roles('operator', 'admin')
-  run(@Body() b: PipelineRunDto, @CurrentPrincipal() principal: Principal, @Write() w: WriteContext): Promise<RequestPipelineRunResult> {
+  async run(
+    @Body() b: PipelineRunDto,
+    @CurrentPrincipal() principal: Principal,
+    @Write() w: WriteContext,
+  ): Promise<RequestPipelineRunResult> {
     assertProjectScope(principal, b.project_id);
     const runId = `prun-${w.derivedId('run')}`;
+    await this.idempotency.claim(w);
     return this.commands.execute(new RequestPipelineRunCommand(runId, b.project_id, b.environment, triggerOf(b), inputsOf(b), w.meta));
   }
 
@@ -51,6 +58,7 @@ export class RunsController {
     @Write() w: WriteContext,
   ): Promise<CommandResult> {
     await this.runs.assertCovers(principal, p.runId);
+    await this.idempotency.claim(w);
     return this.commands.execute(new ReportCheckCommand(p.runId, p.checkId, b.attempt, { kind: 'start' }, w.meta));
   }
 
@@ -84,6 +92,7 @@ export class RunsController {
               ...(b.tool !== undefined ? { tool: b.tool } : {}),
             },
           };
+    await this.idempotency.claim(w);
     return this.commands.execute(new ReportCheckCommand(p.runId, p.checkId, b.attempt, report, w.meta));
   }
 
@@ -92,6 +101,7 @@ export class RunsController {
   @Roles('approver', 'admin')
   async approve(@Param() p: RunParam, @Body() b: ApprovalDto, @CurrentPrincipal() principal: Principal, @Write() w: WriteContext) {
     await this.runs.assertCovers(principal, p.runId);
+    await this.idempotency.claim(w);
     return this.commands.execute<GrantApprovalCommand, CommandResult>(
       new GrantApprovalCommand(p.runId, { role: b.role, comment: b.comment ?? '' }, w.meta),
     );
@@ -102,6 +112,7 @@ export class RunsController {
   @Roles('approver', 'admin')
   async veto(@Param() p: RunParam, @Body() b: VetoDto, @CurrentPrincipal() principal: Principal, @Write() w: WriteContext) {
     await this.runs.assertCovers(principal, p.runId);
+    await this.idempotency.claim(w);
     return this.commands.execute<VetoDecisionCommand, CommandResult>(
       new VetoDecisionCommand(p.runId, { role: b.role, reason: b.reason }, w.meta),
     );
@@ -117,6 +128,7 @@ export class RunsController {
     const k = targets[0] as 'check' | 'finding' | 'condition';
     const target = { [k]: b.target[k] as string } as { check: string } | { finding: string } | { condition: string };
     const input = { waiverId: b.waiver_id, role: b.role, target, justification: b.justification, expiresAt: b.expires_at };
+    await this.idempotency.claim(w);
     return this.commands.execute<GrantWaiverCommand, CommandResult>(new GrantWaiverCommand(p.runId, input, w.meta));
   }
 
@@ -130,6 +142,7 @@ export class RunsController {
     @Write() w: WriteContext,
   ) {
     await this.runs.assertCovers(principal, p.runId);
+    await this.idempotency.claim(w);
     return this.commands.execute<RevokeWaiverCommand, CommandResult>(
       new RevokeWaiverCommand(p.runId, { waiverId: p.waiverId, reason: b.reason }, w.meta),
     );

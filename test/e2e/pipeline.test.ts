@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../auth/app-fixture.js';
 import { ProcessHost } from '../../src/process/process.host.js';
+import { PROCESS_ACTOR } from '../../src/process/reactions.js';
 import type { Ledger } from '../../src/ledger/open-ledger.js';
 import { useLedgerFixture } from '../support/ledger-fixture.js';
 import { eventually, http, seedProject, sha256Hex, type Reply } from './support.js';
@@ -98,6 +99,29 @@ function suite(ctx: ReturnType<typeof useLedgerFixture>): void {
     assert.equal(replay.status, 202);
     assert.equal(replay.body.pipeline_run_id, runId);
     assert.equal(replay.body.idempotent, true);
+    // The same key with another body is refused with 422 and writes nothing; key order is not another body.
+    const reused = await call(
+      'POST',
+      '/pipelines/run',
+      operator,
+      { project_id: PROJECT, event_type: 'manual_trigger', parameters: { branch: 'hotfix', model_version: 'v3.4.1' } },
+      { 'idempotency-key': 'release-2026-11-23' },
+    );
+    assert.equal(reused.status, 422, JSON.stringify(reused.body));
+    assert.equal(reused.body.error.code, 'IDEMPOTENCY_KEY_REUSED');
+    const written = (await ctx.fx.store.readAll({ fromPosition: head }))
+      .map((r) => JSON.parse(r.data) as { type: string; actor: { id: string } })
+      .filter((e) => e.actor.id !== PROCESS_ACTOR.id);
+    assert.deepEqual(written, [], 'nothing written but by the process manager, which runs the first request');
+    const reordered = await call(
+      'POST',
+      '/pipelines/run',
+      operator,
+      { parameters: { model_version: 'v3.4.1', branch: 'main' }, event_type: 'manual_trigger', project_id: PROJECT },
+      { 'idempotency-key': 'release-2026-11-23' },
+    );
+    assert.equal(reordered.status, 202, JSON.stringify(reordered.body));
+    assert.equal(reordered.body.pipeline_run_id, runId);
 
     // The coverage report, uploaded as evidence and read back byte for byte.
     const report = new TextEncoder().encode(JSON.stringify({ coverage: 0.85, files: 88 }));

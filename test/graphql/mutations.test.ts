@@ -145,6 +145,29 @@ describe('GraphQL mutations over HTTP', () => {
     assert.equal(replay.replayed, true);
     assert.deepEqual({ ...replay, replayed: false }, requested);
     assert.deepEqual(await writtenSince(before), []);
+    // The same key with another input is refused (422), and nothing is written.
+    const reused = await mutate(
+      t['operator']!,
+      'requestRun',
+      { projectId: PROJECT, eventType: 'manual_trigger', parametersJson: JSON.stringify({ branch: 'hotfix' }) },
+      'release-1',
+    );
+    assert.equal(reused.errors?.[0]?.extensions?.code, 'IDEMPOTENCY_KEY_REUSED', JSON.stringify(reused.errors));
+    assert.equal((reused.errors?.[0]?.extensions as { status?: unknown } | undefined)?.status, 422);
+    assert.equal(reused.data?.['requestRun'] ?? null, null);
+    assert.deepEqual(await writtenSince(before), []);
+    // The first input with its key still answers the first write.
+    assert.equal(
+      (
+        await ok(
+          t['operator']!,
+          'requestRun',
+          { parametersJson: JSON.stringify({ branch: 'main' }), eventType: 'manual_trigger', projectId: PROJECT },
+          'release-1',
+        )
+      ).replayed,
+      true,
+    );
 
     // Evidence, inline.
     const report = Buffer.from(JSON.stringify({ coverage: 0.85, files: 88 }));

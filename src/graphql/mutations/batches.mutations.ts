@@ -25,7 +25,7 @@ export class BatchMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     await this.kit.runs.assertCovers(principal, i.runId);
-    const w = this.kit.context(principal, 'recordBatchManifest', `${i.jobId}/${i.partition}`, key);
+    const w = this.kit.context(principal, 'recordBatchManifest', `${i.jobId}/${i.partition}`, key, i);
     const manifest = {
       jobId: i.jobId,
       partition: i.partition,

@@ -33,7 +33,7 @@ export class BlueprintMutations {
     assertAllProjects(principal);
     const loaded = parseBlueprint(input.yaml, 'yaml');
     const { id, version } = loaded.definition;
-    const w = this.kit.context(principal, 'registerBlueprint', `${id}@${version}`, key);
+    const w = this.kit.context(principal, 'registerBlueprint', `${id}@${version}`, key, input);
     const command = new RegisterBlueprintCommand(loaded.definition, w.meta);
     return this.kit.write(blueprintStream(id), w, () => this.commands.execute(command), `${id}@${version}`, loaded.digest);
   }
@@ -46,7 +46,7 @@ export class BlueprintMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     assertAllProjects(principal);
-    const w = this.kit.context(principal, 'deprecateBlueprint', `${i.blueprintId}@${i.version}`, key);
+    const w = this.kit.context(principal, 'deprecateBlueprint', `${i.blueprintId}@${i.version}`, key, i);
     const command = new DeprecateBlueprintCommand(i.blueprintId, i.version, i.reason, i.replacedBy ?? null, w.meta);
     return this.kit.write(blueprintStream(i.blueprintId), w, () => this.commands.execute(command), `${i.blueprintId}@${i.version}`);
   }

@@ -33,7 +33,7 @@ export class DecisionMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     await this.kit.runs.assertCovers(principal, input.runId);
-    const w = this.kit.context(principal, 'grantApproval', input.runId, key);
+    const w = this.kit.context(principal, 'grantApproval', input.runId, key, input);
     const command = new GrantApprovalCommand(input.runId, { role: input.role, comment: input.comment ?? '' }, w.meta);
     return this.kit.write(decisionStream(input.runId), w, () => this.commands.execute(command), input.runId);
   }
@@ -46,7 +46,7 @@ export class DecisionMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     await this.kit.runs.assertCovers(principal, input.runId);
-    const w = this.kit.context(principal, 'vetoRun', input.runId, key);
+    const w = this.kit.context(principal, 'vetoRun', input.runId, key, input);
     const command = new VetoDecisionCommand(input.runId, { role: input.role, reason: input.reason }, w.meta);
     return this.kit.write(decisionStream(input.runId), w, () => this.commands.execute(command), input.runId);
   }
@@ -61,7 +61,7 @@ export class DecisionMutations {
     const kinds = (['check', 'finding', 'condition'] as const).filter((k) => input.target[k] != null);
     if (kinds.length !== 1) throw invalidInput([{ path: 'target', message: 'exactly one of check, finding or condition' }]);
     await this.kit.runs.assertCovers(principal, input.runId);
-    const w = this.kit.context(principal, 'grantWaiver', input.runId, key);
+    const w = this.kit.context(principal, 'grantWaiver', input.runId, key, input);
     const k = kinds[0] as 'check' | 'finding' | 'condition';
     const target = { [k]: input.target[k] as string } as { check: string } | { finding: string } | { condition: string };
     const waiver = { waiverId: input.waiverId, role: input.role, target, justification: input.justification, expiresAt: input.expiresAt };
@@ -77,7 +77,7 @@ export class DecisionMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     await this.kit.runs.assertCovers(principal, input.runId);
-    const w = this.kit.context(principal, 'revokeWaiver', `${input.runId}/${input.waiverId}`, key);
+    const w = this.kit.context(principal, 'revokeWaiver', `${input.runId}/${input.waiverId}`, key, input);
     const command = new RevokeWaiverCommand(input.runId, { waiverId: input.waiverId, reason: input.reason }, w.meta);
     return this.kit.write(decisionStream(input.runId), w, () => this.commands.execute(command), input.waiverId);
   }
@@ -93,7 +93,7 @@ export class DecisionMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     await this.kit.runs.assertCovers(principal, input.runId);
-    const w = this.kit.context(principal, 'expireWaiver', `${input.runId}/${input.waiverId}`, key);
+    const w = this.kit.context(principal, 'expireWaiver', `${input.runId}/${input.waiverId}`, key, input);
     const command = new ExpireWaiverCommand(input.runId, { waiverId: input.waiverId }, w.meta);
     return this.kit.write(decisionStream(input.runId), w, () => this.commands.execute(command), input.waiverId);
   }

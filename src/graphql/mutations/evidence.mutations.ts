@@ -39,7 +39,7 @@ export class EvidenceMutations {
         { path: 'contentBase64', message: `1 byte to ${MAX_INLINE_EVIDENCE_BYTES / 1024} KiB (larger blobs: PUT /evidence/{sha256})` },
       ]);
     }
-    const w = this.kit.context(principal, 'storeEvidence', i.sha256, key);
+    const w = this.kit.context(principal, 'storeEvidence', i.sha256, key, i);
     const body = (async function* () {
       yield new Uint8Array(bytes);
     })();

@@ -57,7 +57,7 @@ export class KeyMutations {
     if (owner !== undefined && !coversProject(principal, owner)) {
       throw forbidden('FORBIDDEN_PROJECT', 'forbidden: your credentials do not cover this project');
     }
-    const w = this.kit.context(principal, 'registerManagedKey', i.keyId, key);
+    const w = this.kit.context(principal, 'registerManagedKey', i.keyId, key, i);
     const input = {
       keyId: i.keyId,
       projectId: i.projectId,
@@ -77,7 +77,7 @@ export class KeyMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     await this.kit.assertStreamScope(principal, mkeyStream(i.keyId), keyNotFound(i.keyId));
-    const w = this.kit.context(principal, 'rotateManagedKey', i.keyId, key);
+    const w = this.kit.context(principal, 'rotateManagedKey', i.keyId, key, i);
     const command = new RotateManagedKeyCommand(i.keyId, { kmsRef: i.kmsRef, reason: i.reason, ...spec(i) }, w.meta);
     return this.kit.write(mkeyStream(i.keyId), w, () => this.commands.execute(command), i.keyId);
   }
@@ -90,7 +90,7 @@ export class KeyMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     await this.kit.assertStreamScope(principal, mkeyStream(i.keyId), keyNotFound(i.keyId));
-    const w = this.kit.context(principal, 'retireManagedKey', i.keyId, key);
+    const w = this.kit.context(principal, 'retireManagedKey', i.keyId, key, i);
     const command = new RetireManagedKeyCommand(i.keyId, { reason: i.reason }, w.meta);
     return this.kit.write(mkeyStream(i.keyId), w, () => this.commands.execute(command), i.keyId);
   }
@@ -103,7 +103,7 @@ export class KeyMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     await this.kit.assertStreamScope(principal, mkeyStream(i.keyId), keyNotFound(i.keyId));
-    const w = this.kit.context(principal, 'reportKeyCompromise', i.keyId, key);
+    const w = this.kit.context(principal, 'reportKeyCompromise', i.keyId, key, i);
     const command = new ReportKeyCompromiseCommand(i.keyId, { reason: i.reason, compromisedSince: i.compromisedSince }, w.meta);
     return this.kit.write(mkeyStream(i.keyId), w, () => this.commands.execute(command), i.keyId);
   }
@@ -118,7 +118,7 @@ export class KeyMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     assertAllProjects(principal);
-    const w = this.kit.context(principal, 'rotateSigningKey', KEYRING_STREAM, key);
+    const w = this.kit.context(principal, 'rotateSigningKey', KEYRING_STREAM, key, null);
     const kid = (written: Written): string => String((written.events[0]?.data as { kid?: unknown } | undefined)?.kid ?? '');
     return this.kit.write(KEYRING_STREAM, w, () => this.commands.execute(new RotateSigningKeyCommand(w.meta)), kid);
   }
@@ -133,7 +133,7 @@ export class KeyMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     assertAllProjects(principal);
-    const w = this.kit.context(principal, 'revokeSigningKey', i.kid, key);
+    const w = this.kit.context(principal, 'revokeSigningKey', i.kid, key, i);
     const command = new RevokeSigningKeyCommand(i.kid, i.reason, i.compromisedSince ?? null, w.meta);
     return this.kit.write(KEYRING_STREAM, w, () => this.commands.execute(command), i.kid);
   }

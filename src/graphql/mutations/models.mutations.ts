@@ -32,7 +32,7 @@ export class ModelMutations {
     @CurrentPrincipal() principal: Principal,
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
-    const w = this.kit.context(principal, 'registerModelVersion', i.model, key);
+    const w = this.kit.context(principal, 'registerModelVersion', i.model, key, i);
     const input = { model: i.model, version: i.version, digest: i.digest, runId: i.runId ?? null, trainedOn: i.trainedOn ?? [] };
     const command = new RegisterModelVersionCommand(i.model, input, w.meta);
     return this.kit.write(modelStream(i.model), w, () => this.commands.execute(command), `${i.model}@${i.digest}`);
@@ -48,7 +48,7 @@ export class ModelMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     assertAllProjects(principal);
-    const w = this.kit.context(principal, 'revokeModelApproval', `${i.model}@${i.digest}/${i.stage}`, key);
+    const w = this.kit.context(principal, 'revokeModelApproval', `${i.model}@${i.digest}/${i.stage}`, key, i);
     const command = new RevokeModelApprovalCommand(i.model, { digest: i.digest, stage: i.stage, reason: i.reason }, w.meta);
     return this.kit.write(modelStream(i.model), w, () => this.commands.execute(command), `${i.model}@${i.digest}`);
   }
@@ -61,7 +61,7 @@ export class ModelMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     assertAllProjects(principal);
-    const w = this.kit.context(principal, 'revokeModelVersion', `${i.model}@${i.digest}`, key);
+    const w = this.kit.context(principal, 'revokeModelVersion', `${i.model}@${i.digest}`, key, i);
     const command = new RevokeModelVersionCommand(i.model, { digest: i.digest, reason: i.reason }, w.meta);
     return this.kit.write(modelStream(i.model), w, () => this.commands.execute(command), `${i.model}@${i.digest}`);
   }

@@ -6,6 +6,7 @@ import type { Principal } from '../../auth/principal.js';
 import { assertProjectScope } from '../../auth/scope.js';
 import { NotFound } from '../../domain/errors.js';
 import { writeContext, type WriteContext } from '../../edge/idempotency.js';
+import { IdempotencyKeys } from '../../edge/idempotency-keys.js';
 import type { Ledger } from '../../ledger/open-ledger.js';
 import { RunScope } from '../../rest/run-scope.js';
 import { MutationResult, WrittenEvent } from '../types/mutation-result.type.js';
@@ -26,21 +27,33 @@ export interface Written {
 export class MutationKit {
   readonly runs: RunScope;
 
+  private readonly idempotency: IdempotencyKeys;
+
   constructor(@Inject(LEDGER) private readonly ledger: Ledger) {
     this.runs = new RunScope(ledger);
+    this.idempotency = new IdempotencyKeys(ledger);
   }
 
   /**
    * The write context of one mutation. The idempotency seed names the mutation and its target
    * (as the REST route names method and path): the same key on another target is another command.
+   * `input` is the mutation's input as sent: a replay with the same key must repeat it.
    */
-  context(principal: Principal, mutation: string, target: string, idempotencyKey: string | null | undefined): WriteContext {
-    return writeContext(principal, `graphql Mutation.${mutation} ${target}`, idempotencyKey ?? undefined, new Date(), 'idempotencyKey');
+  context(principal: Principal, mutation: string, target: string, idempotencyKey: string | null | undefined, input: unknown): WriteContext {
+    return writeContext(
+      principal,
+      `graphql Mutation.${mutation} ${target}`,
+      idempotencyKey ?? undefined,
+      new Date(),
+      'idempotencyKey',
+      input,
+    );
   }
 
   /**
    * Dispatches the command unless this idempotent command is already in `stream` (then nothing
    * runs and the first answer is returned), and answers the events of this command in `stream`.
+   * A key already used for another input is refused first (IDEMPOTENCY_KEY_REUSED).
    */
   async write(
     stream: string,
@@ -49,6 +62,7 @@ export class MutationKit {
     entity: string | ((written: Written, result: unknown) => string),
     digest: string | ((written: Written, result: unknown) => string | null) = () => null,
   ): Promise<MutationResult> {
+    await this.idempotency.claim(w);
     const recorded = w.idempotent && (await this.writtenBy(stream, w.meta.commandId)).events.length > 0;
     const result = recorded ? undefined : await dispatch();
     // Also a replay: the ledger writer recognised the command (a concurrent request with the same key).

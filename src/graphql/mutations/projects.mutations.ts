@@ -35,7 +35,7 @@ export class ProjectMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     assertProjectScope(principal, i.projectId);
-    const w = this.kit.context(principal, 'createProject', i.projectId, key);
+    const w = this.kit.context(principal, 'createProject', i.projectId, key, i);
     const command = new CreateProjectCommand(i.projectId, i.name, i.projectType, i.repository ?? null, i.ownerId, w.meta);
     return this.kit.write(projectStreamFor(i.projectId), w, () => this.commands.execute(command), i.projectId);
   }
@@ -48,7 +48,7 @@ export class ProjectMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     assertProjectScope(principal, i.projectId);
-    const w = this.kit.context(principal, 'archiveProject', i.projectId, key);
+    const w = this.kit.context(principal, 'archiveProject', i.projectId, key, i);
     const command = new ArchiveProjectCommand(i.projectId, i.reason, w.meta);
     return this.kit.write(projectStreamFor(i.projectId), w, () => this.commands.execute(command), i.projectId);
   }
@@ -61,7 +61,7 @@ export class ProjectMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     assertProjectScope(principal, i.projectId);
-    const w = this.kit.context(principal, 'attachBlueprint', `${i.projectId}/${i.environment}`, key);
+    const w = this.kit.context(principal, 'attachBlueprint', `${i.projectId}/${i.environment}`, key, i);
     const command = new AttachBlueprintCommand(i.projectId, i.environment, i.blueprintId, i.blueprintVersion, w.meta);
     return this.kit.write(projectStreamFor(i.projectId), w, () => this.commands.execute(command), i.projectId);
   }
@@ -74,7 +74,7 @@ export class ProjectMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     assertProjectScope(principal, i.projectId);
-    const w = this.kit.context(principal, 'detachBlueprint', `${i.projectId}/${i.environment}`, key);
+    const w = this.kit.context(principal, 'detachBlueprint', `${i.projectId}/${i.environment}`, key, i);
     const command = new DetachBlueprintCommand(i.projectId, i.environment, w.meta);
     return this.kit.write(projectStreamFor(i.projectId), w, () => this.commands.execute(command), i.projectId);
   }
@@ -89,7 +89,7 @@ export class ProjectMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     assertProjectScope(principal, i.projectId);
-    const w = this.kit.context(principal, 'setCryptoPipeline', i.projectId, key);
+    const w = this.kit.context(principal, 'setCryptoPipeline', i.projectId, key, i);
     const command = new SetCryptoPipelineCommand(i.projectId, i.blueprintId, i.blueprintVersion, w.meta);
     return this.kit.write(projectStreamFor(i.projectId), w, () => this.commands.execute(command), i.projectId);
   }

@@ -35,7 +35,7 @@ export class RunMutations {
   ): Promise<MutationResult> {
     const dto = validateAs(PipelineRunDto, pipelineRunBody(input), graphqlPath);
     assertProjectScope(principal, dto.project_id);
-    const w = this.kit.context(principal, 'requestRun', dto.project_id, key);
+    const w = this.kit.context(principal, 'requestRun', dto.project_id, key, input);
     const runId = `prun-${w.derivedId('run')}`;
     const command = new RequestPipelineRunCommand(runId, dto.project_id, dto.environment, triggerOf(dto), inputsOf(dto), w.meta);
     return this.kit.write(runStream(runId), w, () => this.commands.execute(command), runId);
@@ -49,7 +49,7 @@ export class RunMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     await this.kit.runs.assertCovers(principal, input.runId);
-    const w = this.kit.context(principal, 'cancelRun', input.runId, key);
+    const w = this.kit.context(principal, 'cancelRun', input.runId, key, input);
     const command = new CancelRunCommand(input.runId, { reason: input.reason }, w.meta);
     return this.kit.write(runStream(input.runId), w, () => this.commands.execute(command), input.runId);
   }
@@ -62,7 +62,7 @@ export class RunMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     await this.kit.runs.assertCovers(principal, input.runId);
-    const w = this.kit.context(principal, 'startCheck', `${input.runId}/${input.checkId}`, key);
+    const w = this.kit.context(principal, 'startCheck', `${input.runId}/${input.checkId}`, key, input);
     const command = new ReportCheckCommand(input.runId, input.checkId, input.attempt ?? undefined, { kind: 'start' }, w.meta);
     return this.kit.write(runStream(input.runId), w, () => this.commands.execute(command), `${input.runId}/${input.checkId}`);
   }
@@ -82,7 +82,7 @@ export class RunMutations {
       metrics[m.name] = m.value;
     }
     await this.kit.runs.assertCovers(principal, input.runId);
-    const w = this.kit.context(principal, 'reportCheckResult', `${input.runId}/${input.checkId}`, key);
+    const w = this.kit.context(principal, 'reportCheckResult', `${input.runId}/${input.checkId}`, key, input);
     const report = {
       outcome: input.status as 'PASS' | 'FAIL' | 'WARNING',
       metrics,
@@ -108,7 +108,7 @@ export class RunMutations {
     @Args(KEY_ARG.name, KEY_ARG.options) key: string | null,
   ): Promise<MutationResult> {
     await this.kit.runs.assertCovers(principal, input.runId);
-    const w = this.kit.context(principal, 'reportCheckError', `${input.runId}/${input.checkId}`, key);
+    const w = this.kit.context(principal, 'reportCheckError', `${input.runId}/${input.checkId}`, key, input);
     const command = new ReportCheckCommand(
       input.runId,
       input.checkId,
