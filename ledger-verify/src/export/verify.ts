@@ -19,6 +19,7 @@ import { isKid, isOrigin } from '../envelope/fields.js';
 import type { ByteDigest } from '../io/lines.js';
 import { KEY_STREAM } from '../keys/data.js';
 import type { SignerWindow } from '../keys/keychain.js';
+import { CompactTree } from '../merkle/tree.js';
 import { InputError } from '../verify/ledger.js';
 import { NOWHERE, type KeySummary, type LedgerFailure, type LedgerFailureCode, type Where } from '../verify/report.js';
 import { type CheckContext } from './check.js';
@@ -100,9 +101,7 @@ export async function verifyExport(input: string | ExportSource, options: Verify
   if (options.origin !== undefined && !isOrigin(options.origin))
     throw new InputError('BAD_OPTIONS', 'the origin must be 1-255 printable ASCII characters without spaces');
   const source = typeof input === 'string' ? await openExport(input) : input;
-  const manifestText = await source.manifest();
-  const parsed = manifestText === undefined ? undefined : parseManifest(manifestText);
-  const m: Manifest = { manifest: parsed?.manifest, problems: parsed?.problems ?? [] };
+  const m = await readManifest(source);
   const workers = options.workers ?? availableCores();
   if (source.batches && options.onePass !== false) {
     // The worker threads start now: they load while the checkpoints are laid out.
@@ -132,14 +131,19 @@ export async function verifyExport(input: string | ExportSource, options: Verify
  */
 export async function verifyExportOnePass(input: string | ExportSource, options: VerifyExportOptions): Promise<ExportReport | undefined> {
   const source = typeof input === 'string' ? await openExport(input) : input;
-  const manifestText = await source.manifest();
-  const parsed = manifestText === undefined ? undefined : parseManifest(manifestText);
+  const m = await readManifest(source);
   const pool = new CheckPool(options.workers ?? availableCores());
   try {
-    return await onePass(source, options, { manifest: parsed?.manifest, problems: parsed?.problems ?? [] }, pool);
+    return await onePass(source, options, m, pool);
   } finally {
     await pool.close();
   }
+}
+
+async function readManifest(source: ExportSource): Promise<Manifest> {
+  const text = await source.manifest();
+  const parsed = text === undefined ? undefined : parseManifest(text);
+  return { manifest: parsed?.manifest, problems: parsed?.problems ?? [] };
 }
 
 function keysOf(v: Verification): Map<string, SignerWindow> {
@@ -179,8 +183,8 @@ async function onePass(
 ): Promise<ExportReport | undefined> {
   const batches = source.batches;
   if (!batches) return undefined;
-  const v = new Verification(options);
   if (m.problems.length > 0) return undefined; // a bad manifest fails anyway
+  const v = new Verification(options);
   const digests: Partial<Record<string, ByteDigest>> = {};
   const batchSize = Math.max(1, options.batchSize ?? 512);
   let pass: EventsPass | undefined;
@@ -233,7 +237,7 @@ async function threePasses(source: ExportSource, options: VerifyExportOptions, m
       NOWHERE,
       `no valid ${KEY_STREAM} genesis for trust root ${options.trustRoot}: no event can be verified`,
     );
-    return report(v, source, origin, lines1, 0, new EventsPass(v, [], []), null);
+    return report(v, source, origin, lines1, 0, new CompactTree(), null);
   }
   // The chain is final here (revocations act retroactively): the workers judge signers with it.
   const ctx: CheckContext = { origin, keys: keysOf(v), ed25519: v.impl };
@@ -358,7 +362,7 @@ function finish(
       digests,
       trustRoot: options.trustRoot,
     });
-  return report(v, source, origin, pass.line, cps.lines, pass, verified);
+  return report(v, source, origin, pass.line, cps.lines, pass.tree, verified);
 }
 
 function checkManifest(
@@ -418,10 +422,9 @@ function report(
   origin: string | undefined,
   events: number,
   checkpoints: number,
-  pass: EventsPass,
+  tree: CompactTree,
   verified: CheckpointRecord | null,
 ): ExportReport {
-  const tree = pass.tree;
   const keys = v.chain.keys().map((k) => ({
     kid: k.kid,
     activatedAt: k.activatedAt,
