@@ -67,11 +67,6 @@ export function writeContext(
     },
     derivedId: (purpose, length = 20) => digest(purpose).slice(0, length),
     idempotent: seed !== undefined,
-    requestDigest:
-      seed === undefined
-        ? undefined
-        : createHash('sha256')
-            .update(`${seed}\nrequest\n${requestFingerprint(request)}`)
-            .digest('hex'),
+    requestDigest: seed === undefined ? undefined : digest(`request\n${requestFingerprint(request)}`),
   };
 }
